@@ -1,0 +1,1 @@
+"""Acquisition proposals made by counsellors and decided by librarians."""

@@ -1,0 +1,47 @@
+"""Catalogue of the Cité des métiers documentation space.
+
+``create_app`` wires every package explicitly; each package exposes an
+``init_app(app)`` or a blueprint, and nothing is discovered by magic.
+"""
+from __future__ import annotations
+
+import logging
+
+__version__ = "0.1.0"
+
+
+def create_app(config: dict | None = None):
+    from flask import Flask
+    from flask_wtf.csrf import CSRFProtect
+
+    from . import config as settings
+    from .db import Database
+
+    app = Flask(__name__)
+    app.config.update(settings.load())
+    if config:
+        app.config.update(config)
+    logging.basicConfig(level=app.config["LOG_LEVEL"],
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    database = Database(app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    app.extensions["catalogue.db"] = database
+
+    from .web import auth, errors, locale, templating, transaction
+
+    csrf = CSRFProtect(app)
+    transaction.init_app(app)
+    locale.init_app(app)
+    auth.init_app(app)
+    templating.init_app(app)
+
+    from . import api, health, views
+    from .accounts import views as account_views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(account_views.bp)
+    app.register_blueprint(health.bp)
+    api.init_app(app, csrf)
+    errors.init_app(app)  # after the API, whose own handlers this replaces
+    return app

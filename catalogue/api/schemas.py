@@ -1,0 +1,189 @@
+"""Marshmallow schemas of the API. They check JSON types; the cataloguing
+rules (ISBN, years, required title...) are the services' and answer with the
+same error shape."""
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from ..vocab import (
+    Audience, Condition, ContributorRole, DocumentType, ItemStatus, Library, Origin, Pole,
+    SubscriptionStatus,
+)
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+def _codes(vocabulary, **kwargs):
+    return fields.String(validate=validate.OneOf(vocabulary.values()), **kwargs)
+
+
+class ErrorDetail(Schema):
+    status = fields.Integer(required=True)
+    code = fields.String(required=True, metadata={"description": "Stable machine-readable code."})
+    message = fields.String(required=True, metadata={"description": "Human message, in the request's language."})
+    field_errors = fields.Dict(data_key="fields", keys=fields.String(), values=fields.List(fields.String()),
+                               metadata={"description": "Field name (dotted for rows) -> messages."})
+    current = fields.Dict(metadata={"description": "Version conflicts: the stored version."})
+    submitted = fields.Dict(metadata={"description": "Version conflicts: what was sent."})
+
+
+class ApiError(Schema):
+    error = fields.Nested(ErrorDetail, required=True)
+
+
+class PageArgs(Strict):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+class RecordListArgs(PageArgs):
+    q = fields.String(metadata={"description": "Substring of title, ISBN/ISSN or call number."})
+    document_type = _codes(DocumentType)
+    pole = _codes(Pole)
+
+
+class ItemListArgs(PageArgs):
+    barcode = fields.String()
+    record_id = fields.Integer()
+
+
+class VersionArgs(Strict):
+    version = fields.Integer(metadata={"description": "If given, delete only if still at this version."})
+
+
+class Contributor(Strict):
+    name = fields.String(required=True)
+    role = _codes(ContributorRole, load_default=ContributorRole.AUTHOR.value)
+
+
+class RecordFields(Strict):
+    title = fields.String(allow_none=True, metadata={"description": "Required."})
+    subtitle = fields.String(allow_none=True)
+    responsibility = fields.String(allow_none=True, metadata={"description": "Statement of responsibility."})
+    contributors = fields.List(fields.Nested(Contributor), load_default=list)
+    publisher = fields.String(allow_none=True)
+    place = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True, strict=True)
+    edition = fields.String(allow_none=True)
+    series = fields.String(allow_none=True)
+    isbn = fields.String(allow_none=True, metadata={"description": "ISBN-10 or -13; stored as ISBN-13 digits."})
+    issn = fields.String(allow_none=True)
+    languages = fields.List(fields.String(), load_default=list,
+                            metadata={"description": "ISO 639-2/B codes, e.g. fre."})
+    document_type = _codes(DocumentType, load_default=DocumentType.BOOK.value)
+    audiences = fields.List(_codes(Audience), load_default=list)
+    poles = fields.List(_codes(Pole), load_default=list)
+    summary = fields.String(allow_none=True)
+    notes = fields.String(allow_none=True)
+    local_notes = fields.String(allow_none=True, metadata={"description": "Staff-only note."})
+    url = fields.String(allow_none=True)
+    call_number = fields.String(allow_none=True)
+    frequency = fields.String(allow_none=True, metadata={"description": "Periodicals only."})
+    subscription_status = fields.String(allow_none=True, validate=validate.OneOf(
+        SubscriptionStatus.values() + [None]))
+    holdings_statement = fields.String(allow_none=True, metadata={"description": "Periodicals only."})
+
+
+class RecordUpdate(RecordFields):
+    version = fields.Integer(required=True, metadata={
+        "description": "The version you read. A different stored version answers 409."})
+
+
+class Record(RecordFields):
+    id = fields.Integer()
+    version = fields.Integer()
+    origin = _codes(Origin)
+    source = fields.String(allow_none=True)
+    source_id = fields.String(allow_none=True)
+    has_marc = fields.Boolean()
+    item_count = fields.Integer()
+    created_at = fields.String(metadata={"format": "date-time"})
+    updated_at = fields.String(metadata={"format": "date-time"})
+    created_by = fields.Integer(allow_none=True)
+    updated_by = fields.Integer(allow_none=True)
+
+
+class ItemFields(Strict):
+    barcode = fields.String(allow_none=True, metadata={"description": "Required, unique."})
+    library = _codes(Library, load_default=Library.CITE.value)
+    location = fields.String(allow_none=True)
+    call_number = fields.String(allow_none=True)
+    status = _codes(ItemStatus, load_default=ItemStatus.AVAILABLE.value)
+    acquired_on = fields.String(allow_none=True, metadata={"format": "date"})
+    price = fields.String(allow_none=True, metadata={"description": "Decimal amount, e.g. \"19.90\"."})
+    condition = fields.String(allow_none=True, validate=validate.OneOf(Condition.values() + [None]))
+    public_note = fields.String(allow_none=True)
+
+
+class ItemUpdate(ItemFields):
+    version = fields.Integer(required=True)
+
+
+class Item(ItemFields):
+    id = fields.Integer()
+    record_id = fields.Integer()
+    version = fields.Integer()
+    use_count = fields.Integer()
+    last_used_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    source = fields.String(allow_none=True)
+    created_at = fields.String(metadata={"format": "date-time"})
+    updated_at = fields.String(metadata={"format": "date-time"})
+
+
+def page_of(item_schema):
+    class Page(Schema):
+        items = fields.List(fields.Nested(item_schema))
+        total = fields.Integer(metadata={"description": "Number of matches over all pages."})
+        page = fields.Integer()
+        size = fields.Integer()
+        pages = fields.Integer()
+
+    Page.__name__ = f"{item_schema.__name__}Page"
+    return Page
+
+
+RecordPage = page_of(Record)
+ItemPage = page_of(Item)
+
+
+class UsesIn(Strict):
+    barcodes = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=1000))
+
+
+class UseResult(Schema):
+    barcode = fields.String()
+    ok = fields.Boolean()
+    message = fields.String()
+    item_id = fields.Integer(allow_none=True)
+    record_id = fields.Integer(allow_none=True)
+    title = fields.String(allow_none=True)
+    use_count = fields.Integer(allow_none=True)
+
+
+class UsesOut(Schema):
+    recorded = fields.Integer()
+    failed = fields.Integer()
+    results = fields.List(fields.Nested(UseResult))
+
+
+class AuditArgs(PageArgs):
+    record_id = fields.Integer()
+    action = fields.String(validate=validate.OneOf(["create", "update", "delete", "use"]))
+
+
+class AuditEvent(Schema):
+    id = fields.Integer()
+    at = fields.String(metadata={"format": "date-time"})
+    actor = fields.String(allow_none=True)
+    action = fields.String()
+    entity_type = fields.String()
+    entity_id = fields.Integer()
+    record_id = fields.Integer(allow_none=True)
+    label = fields.String(allow_none=True)
+    changes = fields.Dict()
+
+
+AuditPage = page_of(AuditEvent)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from ..accounts.permissions import RECORD_USE
+from ..services import UseService
+from ..web.errors import translate
+from . import schemas
+from .common import api_user, blueprint, db_session, documented, require_api
+
+blp = blueprint("uses", "In-house use, counted by scanning barcodes.")
+
+
+@blp.route("/uses", methods=["POST"])
+@blp.arguments(schemas.UsesIn)
+@blp.response(200, schemas.UsesOut)
+@documented(blp, 401, 403, 422)
+@require_api(RECORD_USE)
+def record_uses(data):
+    """Record one in-house use per barcode. Unknown and withdrawn barcodes are
+    reported in ``results`` with ``ok: false``; the others are counted."""
+    results = UseService(db_session(), api_user()).record(data["barcodes"])
+    out = []
+    for result in results:
+        row = result.as_dict()
+        row["message"] = translate(row["message"])
+        out.append(row)
+    recorded = sum(1 for r in results if r.ok)
+    return {"recorded": recorded, "failed": len(results) - recorded, "results": out}

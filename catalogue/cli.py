@@ -1,0 +1,119 @@
+"""The ``catalogue`` command. Each command is one transaction.
+
+Every command and option is listed in the README (checked by tests/test_docs.py).
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import errors
+
+
+class Context:
+    """Builds the Flask app lazily so ``--help`` works without a database."""
+
+    def __init__(self):
+        self._app = None
+
+    @property
+    def app(self):
+        if self._app is None:
+            from . import create_app
+            self._app = create_app()
+        return self._app
+
+    @property
+    def database(self):
+        return self.app.extensions["catalogue.db"]
+
+
+pass_context = click.make_pass_decorator(Context, ensure=True)
+
+
+def fail(error: errors.CatalogueError) -> None:
+    """Report a domain error as a clear message and exit code (2 for invalid input)."""
+    from flask_babel import gettext
+
+    click.secho(gettext(error.message, **error.params), fg="red", err=True)
+    for field, messages in getattr(error, "fields", {}).items():
+        for message in messages:
+            click.secho(f"  {field}: {gettext(message)}", fg="red", err=True)
+    sys.exit(2 if isinstance(error, errors.ValidationFailed) else 1)
+
+
+def require_schema(ctx: Context) -> None:
+    from . import migrate
+
+    if migrate.current_revision(ctx.database) != migrate.head_revision():
+        raise click.ClickException("The database schema is missing or outdated: run `catalogue init` first.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cite-catalogue")
+def main():
+    """Catalogue of the Cité des métiers documentation space."""
+
+
+@main.command()
+@pass_context
+def init(ctx: Context):
+    """Create the database schema, or upgrade it to the latest version."""
+    from . import migrate
+
+    before = migrate.current_revision(ctx.database)
+    migrate.upgrade(ctx.database)
+    after = migrate.current_revision(ctx.database)
+    if before == after:
+        click.echo(f"Schema already up to date (revision {after}) at {_redacted(ctx.database.url)}.")
+    else:
+        click.echo(f"Schema upgraded from {before or 'empty'} to {after} at {_redacted(ctx.database.url)}.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", type=int, default=None, help="Worker threads (default: CATALOGUE_SERVER_THREADS).")
+@pass_context
+def serve(ctx: Context, host: str, port: int, threads: int | None):
+    """Serve the catalogue with the production WSGI server (waitress)."""
+    from waitress import serve as waitress_serve
+
+    with ctx.app.app_context():
+        require_schema(ctx)
+    threads = threads or ctx.app.config["SERVER_THREADS"]
+    click.echo(f"Serving on http://{host}:{port} with {threads} threads (Ctrl+C to stop).")
+    waitress_serve(ctx.app, host=host, port=port, threads=threads, ident="catalogue")
+
+
+@main.command()
+@click.option("--accounts/--no-accounts", default=True, show_default=True,
+              help="Also create one demo staff account per role.")
+@pass_context
+def demo(ctx: Context, accounts: bool):
+    """Load the demo collection (about 150 works with their items). Safe to run twice."""
+    from .demo import DEMO_PASSWORD, load_demo
+
+    with ctx.app.app_context():
+        require_schema(ctx)
+        try:
+            with ctx.database.transaction() as session:
+                report = load_demo(session, accounts=accounts)
+        except errors.CatalogueError as error:
+            fail(error)
+    click.echo(f"Demo collection: {report.created} works created, {report.skipped} already present, "
+               f"{report.items} items.")
+    if report.accounts:
+        click.echo(f"Demo staff accounts (password: {DEMO_PASSWORD}): " + ", ".join(report.accounts))
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+from .accounts.cli import users  # noqa: E402
+
+main.add_command(users)

@@ -1,0 +1,131 @@
+"""HTML forms. WTForms renders fields and Flask-WTF checks the CSRF token;
+the cataloguing rules live in the services, whose field errors are attached
+back onto these fields so the form shows them next to each input."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    FieldList, Form, FormField, HiddenField, PasswordField, SelectField, SelectMultipleField,
+    StringField, TextAreaField, widgets,
+)
+
+from .vocab import (
+    Audience, Condition, ContributorRole, DocumentType, ItemStatus, Library, Pole, SubscriptionStatus,
+)
+
+BLANK_CONTRIBUTOR_ROWS = 2
+
+
+def _choices(vocabulary, blank: bool = False):
+    # Labels are translated when rendered (lazy), in the request's language.
+    options = [(m.value, _l(m.label)) for m in vocabulary]
+    return [("", "—")] + options if blank else options
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form):
+        pass  # unknown values are reported by the services
+
+
+class ContributorForm(Form):
+    name = StringField(_l("Name"))
+    role = SelectField(_l("Role"), choices=_choices(ContributorRole), validate_choice=False)
+
+
+class RecordForm(FlaskForm):
+    title = StringField(_l("Title"))
+    subtitle = StringField(_l("Subtitle"))
+    responsibility = StringField(_l("Statement of responsibility"))
+    contributors = FieldList(FormField(ContributorForm), min_entries=0)
+    publisher = StringField(_l("Publisher"))
+    place = StringField(_l("Place of publication"))
+    year = StringField(_l("Year"))
+    edition = StringField(_l("Edition"))
+    series = StringField(_l("Series"))
+    isbn = StringField(_l("ISBN"))
+    issn = StringField(_l("ISSN"))
+    languages = StringField(_l("Languages"), description=_l("Three-letter codes separated by commas, e.g. fre, eng."))
+    document_type = SelectField(_l("Document type"), choices=_choices(DocumentType), validate_choice=False)
+    audiences = MultiCheckboxField(_l("Audiences"), choices=_choices(Audience))
+    poles = MultiCheckboxField(_l("Advice poles"), choices=_choices(Pole))
+    summary = TextAreaField(_l("Summary"))
+    notes = TextAreaField(_l("Notes"))
+    local_notes = TextAreaField(_l("Internal note"), description=_l("Seen by staff only; never replaced by imports."))
+    url = StringField(_l("Web address"))
+    call_number = StringField(_l("Call number"))
+    frequency = StringField(_l("Frequency"))
+    subscription_status = SelectField(_l("Subscription"), choices=_choices(SubscriptionStatus, blank=True),
+                                      validate_choice=False)
+    holdings_statement = TextAreaField(_l("Holdings statement"))
+    version = HiddenField()
+
+    def to_data(self) -> dict:
+        data = {name: field.data for name, field in self._fields.items()
+                if name not in ("csrf_token", "version", "contributors", "languages")}
+        data["languages"] = [code.strip() for code in (self.languages.data or "").replace(";", ",").split(",")]
+        data["contributors"] = [{"name": row.form.name.data, "role": row.form.role.data}
+                                for row in self.contributors]
+        return data
+
+    def add_blank_contributors(self) -> None:
+        for _ in range(BLANK_CONTRIBUTOR_ROWS):
+            self.contributors.append_entry({"name": "", "role": ContributorRole.AUTHOR.value})
+
+
+class ItemForm(FlaskForm):
+    barcode = StringField(_l("Barcode"))
+    library = SelectField(_l("Library"), choices=_choices(Library), validate_choice=False)
+    location = StringField(_l("Location"))
+    call_number = StringField(_l("Call number"))
+    status = SelectField(_l("Status"), choices=_choices(ItemStatus), validate_choice=False)
+    acquired_on = StringField(_l("Acquisition date"), description=_l("YYYY-MM-DD"))
+    price = StringField(_l("Price (€)"))
+    condition = SelectField(_l("Condition"), choices=_choices(Condition, blank=True), validate_choice=False)
+    public_note = TextAreaField(_l("Public note"))
+    version = HiddenField()
+
+    def to_data(self) -> dict:
+        return {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "version")}
+
+
+class UseForm(FlaskForm):
+    barcode = StringField(_l("Barcode"))
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"))
+    password = PasswordField(_l("Password"))
+    next = HiddenField()
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: only its CSRF token, for delete and logout buttons."""
+    version = HiddenField()
+
+
+def attach_errors(form, fields: dict[str, list[str]], translate) -> list[str]:
+    """Put service errors on the matching form fields; return those that match no field."""
+    unplaced = []
+    for name, messages in fields.items():
+        field = _resolve(form, name.split("."))
+        if field is None:
+            unplaced.extend(translate(m) for m in messages)
+        else:
+            field.errors = list(field.errors or []) + [translate(m) for m in messages]
+    return unplaced
+
+
+def _resolve(form, path: list[str]):
+    node = form
+    for part in path:
+        try:
+            node = node[int(part)] if part.isdigit() else node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+        if hasattr(node, "form") and not isinstance(node, FlaskForm) and part.isdigit():
+            node = node.form
+    return node

@@ -1,0 +1,41 @@
+"""Schema creation and upgrades through Alembic."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from .db import Database
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(connection=None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(database: Database, revision: str = "head") -> None:
+    """Create the schema on an empty database or bring an existing one up to date."""
+    with database.engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def current_revision(database: Database) -> str | None:
+    with database.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def revision(database: Database, message: str) -> None:
+    """Autogenerate a migration (a developer tool, documented in the README)."""
+    with database.engine.begin() as connection:
+        command.revision(alembic_config(connection), message=message, autogenerate=True)

@@ -1,0 +1,217 @@
+"""The bibliographic model: records (works), their items (copies) and uses.
+
+Designed for the whole mission: items carry in-house use counts for weeding,
+records keep their origin and raw MARC for re-import and export, and every
+change is written to the audit trail by the services.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON, Date, Enum, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text,
+    UniqueConstraint,
+)
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import Base, UTCDateTime, utcnow
+from .vocab import (
+    Audience, Condition, ContributorRole, DocumentType, ItemStatus, Library, Origin, Pole,
+    SubscriptionStatus,
+)
+
+
+def vocab(enum_cls, length: int = 32) -> Enum:
+    """A portable enum column: VARCHAR holding the code, validated in Python.
+
+    No native type and no CHECK constraint, so adding a value needs no migration.
+    """
+    return Enum(enum_cls, native_enum=False, create_constraint=False, length=length,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True)
+
+
+class Stamped:
+    """Who created and last changed a row, and when."""
+
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class Record(Stamped, Base):
+    __tablename__ = "records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    subtitle: Mapped[str | None] = mapped_column(String(500))
+    responsibility: Mapped[str | None] = mapped_column(String(500))
+    publisher: Mapped[str | None] = mapped_column(String(255))
+    place: Mapped[str | None] = mapped_column(String(255))
+    year: Mapped[int | None] = mapped_column(Integer)
+    edition: Mapped[str | None] = mapped_column(String(255))
+    series: Mapped[str | None] = mapped_column(String(255))
+    isbn: Mapped[str | None] = mapped_column(String(13), index=True)  # normalised ISBN-13
+    issn: Mapped[str | None] = mapped_column(String(9), index=True)  # NNNN-NNNC
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    document_type: Mapped[DocumentType] = mapped_column(vocab(DocumentType), default=DocumentType.BOOK)
+    summary: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    local_notes: Mapped[str | None] = mapped_column(Text)  # staff only, never overwritten by imports
+    url: Mapped[str | None] = mapped_column(String(2000))
+    call_number: Mapped[str | None] = mapped_column(String(100))
+
+    # Periodicals: the subscription and what we hold.
+    frequency: Mapped[str | None] = mapped_column(String(100))
+    subscription_status: Mapped[SubscriptionStatus | None] = mapped_column(vocab(SubscriptionStatus))
+    holdings_statement: Mapped[str | None] = mapped_column(Text)
+
+    # Where the record comes from; raw MARC is kept for lossless export.
+    origin: Mapped[Origin] = mapped_column(vocab(Origin), default=Origin.LOCAL)
+    source: Mapped[str | None] = mapped_column(String(100))
+    source_id: Mapped[str | None] = mapped_column(String(255))
+    marc_flavour: Mapped[str | None] = mapped_column(String(16))  # "marc21" or "unimarc"
+    raw_marc: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("source", "source_id", name="uq_records_source_source_id"),
+        Index("ix_records_title", "title"),
+    )
+
+    contributors: Mapped[list[Contributor]] = relationship(
+        back_populates="record", cascade="all, delete-orphan", order_by="Contributor.position",
+        lazy="selectin")
+    pole_links: Mapped[list[RecordPole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    audience_links: Mapped[list[RecordAudience]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    descriptor_links: Mapped[list[RecordDescriptor]] = relationship(cascade="all, delete-orphan")
+    subjects: Mapped[list[RecordSubject]] = relationship(cascade="all, delete-orphan")
+    items: Mapped[list[Item]] = relationship(
+        back_populates="record", cascade="all, delete-orphan", order_by="Item.id")
+
+    poles: AssociationProxy[list[Pole]] = association_proxy(
+        "pole_links", "pole", creator=lambda pole: RecordPole(pole=pole))
+    audiences: AssociationProxy[list[Audience]] = association_proxy(
+        "audience_links", "audience", creator=lambda audience: RecordAudience(audience=audience))
+
+    def __repr__(self) -> str:
+        return f"<Record {self.id} {self.title!r}>"
+
+
+class Contributor(Base):
+    __tablename__ = "contributors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(255))
+    role: Mapped[ContributorRole] = mapped_column(vocab(ContributorRole, 8), default=ContributorRole.AUTHOR)
+
+    record: Mapped[Record] = relationship(back_populates="contributors")
+
+
+class RecordPole(Base):
+    __tablename__ = "record_poles"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
+    pole: Mapped[Pole] = mapped_column(vocab(Pole), primary_key=True)
+
+
+class RecordAudience(Base):
+    __tablename__ = "record_audiences"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
+    audience: Mapped[Audience] = mapped_column(vocab(Audience), primary_key=True)
+
+
+class RecordDescriptor(Base):
+    """Indexing of a record against a concept of the shared thesaurus."""
+
+    __tablename__ = "record_descriptors"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
+    concept_id: Mapped[int] = mapped_column(ForeignKey("concepts.id", ondelete="CASCADE"), primary_key=True)
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class RecordSubject(Base):
+    """A subject heading as received from a source (e.g. RAMEAU, LCSH).
+
+    Kept verbatim with its vocabulary so it can be offered as a descriptor
+    suggestion and exported again.
+    """
+
+    __tablename__ = "record_subjects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    heading: Mapped[str] = mapped_column(String(500))
+    vocabulary: Mapped[str | None] = mapped_column(String(50))
+    tag: Mapped[str | None] = mapped_column(String(3))
+
+
+class Item(Stamped, Base):
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    barcode: Mapped[str] = mapped_column(String(64), unique=True)
+    library: Mapped[Library] = mapped_column(vocab(Library), default=Library.CITE)
+    location: Mapped[str | None] = mapped_column(String(255))
+    call_number: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[ItemStatus] = mapped_column(vocab(ItemStatus), default=ItemStatus.AVAILABLE, index=True)
+    acquired_on: Mapped[dt.date | None] = mapped_column(Date)
+    price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    condition: Mapped[Condition | None] = mapped_column(vocab(Condition))
+    public_note: Mapped[str | None] = mapped_column(Text)
+    # Set by imports; items with no source were added here and survive re-imports.
+    source: Mapped[str | None] = mapped_column(String(100))
+
+    use_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}
+
+    record: Mapped[Record] = relationship(back_populates="items")
+
+    def __repr__(self) -> str:
+        return f"<Item {self.barcode}>"
+
+
+class ItemUse(Base):
+    """One in-house use of an item, recorded by scanning its barcode.
+
+    Counts per period feed weeding; no visitor is ever recorded.
+    """
+
+    __tablename__ = "item_uses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    used_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class AuditEvent(Base):
+    """Who changed what and when. ``changes`` maps field -> [old, new]."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(32))
+    entity_type: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    record_id: Mapped[int | None] = mapped_column(Integer, index=True)  # the work concerned, kept after deletion
+    label: Mapped[str | None] = mapped_column(String(500))
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor = relationship("User", lazy="joined")
+
+    __table_args__ = (Index("ix_audit_events_entity", "entity_type", "entity_id"),)

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..db import utcnow
+from ..errors import DuplicateBarcode, NotFound, VersionConflict
+from ..i18n import N_
+from ..models import Item
+from .audit import AuditTrail
+from .records import RecordService
+from .snapshots import diff, item_fields, item_snapshot
+from .validation import clean_item
+
+
+class ItemService:
+    """Create, update and delete copies of works."""
+
+    def __init__(self, session: Session, actor=None, clock=utcnow):
+        self.session = session
+        self.actor = actor
+        self.clock = clock
+        self.audit = AuditTrail(session, actor, clock)
+
+    def get(self, item_id: int) -> Item:
+        item = self.session.get(Item, item_id)
+        if item is None:
+            raise NotFound(N_("There is no item number %(id)s."), id=item_id)
+        return item
+
+    def by_barcode(self, barcode: str) -> Item | None:
+        return self.session.scalar(select(Item).where(Item.barcode == barcode.strip()))
+
+    def list(self, *, record_id: int | None = None, barcode: str | None = None,
+             page: int = 1, size: int = 50) -> tuple[list[Item], int]:
+        query = select(Item)
+        if record_id is not None:
+            query = query.where(Item.record_id == record_id)
+        if barcode:
+            query = query.where(Item.barcode == barcode.strip())
+        total = self.session.scalar(select(func.count()).select_from(query.subquery()))
+        items = self.session.scalars(query.order_by(Item.id).offset((page - 1) * size).limit(size)).all()
+        return list(items), total
+
+    def create(self, record_id: int, data: dict, *, source: str | None = None) -> Item:
+        record = RecordService(self.session, self.actor, self.clock).get(record_id)
+        clean = clean_item(data, today=self.clock().date())
+        self._check_barcode(clean["barcode"])
+        now = self.clock()
+        item = Item(record_id=record.id, source=source, created_at=now, updated_at=now,
+                    created_by_id=self._actor_id, updated_by_id=self._actor_id, **clean)
+        self._flush(item, clean["barcode"])
+        self.session.expire(record, ["items"])
+        self.audit.log("create", "item", item.id, record_id=record.id,
+                       label=f"{item.barcode} — {record.title}", changes=diff({}, item_fields(item)))
+        return item
+
+    def update(self, item_id: int, data: dict, *, expected_version: int) -> Item:
+        item = self.get(item_id)
+        clean = clean_item(data, today=self.clock().date())
+        if item.version != expected_version:
+            raise self._conflict(item, data)
+        if clean["barcode"] != item.barcode:
+            self._check_barcode(clean["barcode"])
+        before = item_fields(item)
+        for name, value in clean.items():
+            setattr(item, name, value)
+        changes = diff(before, item_fields(item))
+        if not changes:
+            return item
+        item.updated_at = self.clock()
+        item.updated_by_id = self._actor_id
+        try:
+            self._flush(item, clean["barcode"])
+        except StaleDataError:
+            self.session.refresh(item)
+            raise self._conflict(item, data) from None
+        self.audit.log("update", "item", item.id, record_id=item.record_id,
+                       label=f"{item.barcode} — {item.record.title}", changes=changes)
+        return item
+
+    def delete(self, item_id: int, *, expected_version: int | None = None) -> None:
+        item = self.get(item_id)
+        if expected_version is not None and item.version != expected_version:
+            raise self._conflict(item, {})
+        self.audit.log("delete", "item", item.id, record_id=item.record_id,
+                       label=f"{item.barcode} — {item.record.title}", changes=diff(item_fields(item), {}))
+        self.session.delete(item)
+        self.session.flush()
+
+    @property
+    def _actor_id(self) -> int | None:
+        return getattr(self.actor, "id", None)
+
+    def _check_barcode(self, barcode: str) -> None:
+        if self.by_barcode(barcode) is not None:
+            raise _duplicate(barcode)
+
+    def _flush(self, item: Item, barcode: str) -> None:
+        # The unique index is the real guard: two clerks may type the same
+        # barcode at once, after both passed the check above.
+        self.session.flush()  # pending work of others stays outside our savepoint
+        try:
+            with self.session.begin_nested():
+                self.session.add(item)
+        except IntegrityError:
+            raise _duplicate(barcode) from None
+
+    def _conflict(self, item: Item, submitted: dict) -> VersionConflict:
+        return VersionConflict(
+            N_("Someone else saved this item (version %(version)s) while you were editing it. "
+               "Nothing was overwritten: compare both versions, then save again."),
+            version=item.version, current=item_snapshot(item), submitted=submitted)
+
+
+def _duplicate(barcode: str) -> DuplicateBarcode:
+    return DuplicateBarcode(N_("The barcode %(barcode)s is already used by another item."),
+                            barcode=barcode,
+                            fields={"barcode": [N_("This barcode is already used by another item.")]})

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..db import utcnow
+from ..errors import Conflict, NotFound, VersionConflict
+from ..i18n import N_
+from ..models import Contributor, Item, Record, RecordAudience, RecordPole
+from ..vocab import DocumentType, Origin
+from .audit import AuditTrail
+from .snapshots import diff, record_fields, record_snapshot
+from .validation import clean_record
+
+
+class RecordService:
+    """Create, read, update and delete works."""
+
+    def __init__(self, session: Session, actor=None, clock=utcnow):
+        self.session = session
+        self.actor = actor
+        self.clock = clock
+        self.audit = AuditTrail(session, actor, clock)
+
+    # Reading -----------------------------------------------------------------
+    def get(self, record_id: int) -> Record:
+        record = self.session.get(Record, record_id)
+        if record is None:
+            raise NotFound(N_("There is no work number %(id)s."), id=record_id)
+        return record
+
+    def list(self, *, page: int = 1, size: int = 20, text: str | None = None,
+             document_type: str | None = None, pole: str | None = None) -> tuple[list[Record], int]:
+        """A page of works, newest changes first, and the total matching.
+
+        ``text`` is a plain substring filter on title, ISBN/ISSN and call
+        number for staff lists; visitors' search is the search engine's job.
+        """
+        query = select(Record)
+        if text:
+            pattern = f"%{text.strip().lower()}%"
+            query = query.where(or_(
+                func.lower(Record.title).like(pattern),
+                func.lower(Record.subtitle).like(pattern),
+                Record.isbn.like(pattern.replace("-", "")),
+                Record.issn.like(pattern),
+                func.lower(Record.call_number).like(pattern),
+            ))
+        if document_type:
+            query = query.where(Record.document_type == DocumentType(document_type))
+        if pole:
+            query = query.where(Record.id.in_(select(RecordPole.record_id).where(RecordPole.pole == pole)))
+        total = self.session.scalar(select(func.count()).select_from(query.subquery()))
+        records = self.session.scalars(
+            query.order_by(Record.updated_at.desc(), Record.id.desc())
+            .offset((page - 1) * size).limit(size)
+        ).all()
+        return list(records), total
+
+    # Writing -----------------------------------------------------------------
+    def create(self, data: dict, *, origin: Origin = Origin.LOCAL) -> Record:
+        clean = clean_record(data, today=self.clock().date())
+        now = self.clock()
+        record = Record(origin=origin, created_at=now, updated_at=now,
+                        created_by_id=self._actor_id, updated_by_id=self._actor_id)
+        self._apply(record, clean)
+        self.session.add(record)
+        self.session.flush()
+        self.audit.log("create", "record", record.id, record_id=record.id, label=record.title,
+                       changes=diff({}, record_fields(record)))
+        return record
+
+    def update(self, record_id: int, data: dict, *, expected_version: int) -> Record:
+        """Replace a work's editable fields.
+
+        Raises VersionConflict, changing nothing, if the stored version is
+        not ``expected_version``.
+        """
+        record = self.get(record_id)
+        clean = clean_record(data, today=self.clock().date())
+        if record.version != expected_version:
+            raise self._conflict(record, data)
+        before = record_fields(record)
+        try:
+            with self.session.begin_nested():
+                self._apply(record, clean)
+                changes = diff(before, record_fields(record))
+                if changes:
+                    record.updated_at = self.clock()
+                    record.updated_by_id = self._actor_id
+        except StaleDataError:
+            # Another transaction committed between our read and our write.
+            self.session.refresh(record)
+            raise self._conflict(record, data) from None
+        if not changes:
+            return record
+        self.audit.log("update", "record", record.id, record_id=record.id, label=record.title, changes=changes)
+        return record
+
+    def delete(self, record_id: int, *, expected_version: int | None = None) -> None:
+        record = self.get(record_id)
+        if expected_version is not None and record.version != expected_version:
+            raise self._conflict(record, {})
+        count = self.session.scalar(select(func.count()).where(Item.record_id == record.id))
+        if count:
+            raise Conflict(N_("This work still has %(count)s item(s): withdraw or delete them first."),
+                           count=count)
+        self.audit.log("delete", "record", record.id, record_id=record.id, label=record.title,
+                       changes=diff(record_fields(record), {}))
+        self.session.delete(record)
+        self.session.flush()
+
+    # Helpers -----------------------------------------------------------------
+    @property
+    def _actor_id(self) -> int | None:
+        return getattr(self.actor, "id", None)
+
+    def _conflict(self, record: Record, submitted: dict) -> VersionConflict:
+        return VersionConflict(
+            N_("Someone else saved this work (version %(version)s) while you were editing it. "
+               "Nothing was overwritten: compare both versions, then save again."),
+            version=record.version, current=record_snapshot(record), submitted=submitted)
+
+    def _apply(self, record: Record, clean: dict) -> None:
+        for name, value in clean.items():
+            if name not in ("contributors", "audiences", "poles"):
+                setattr(record, name, value)
+        _sync(record.pole_links, "pole", clean["poles"], RecordPole)
+        _sync(record.audience_links, "audience", clean["audiences"], RecordAudience)
+        wanted = [(c["name"], c["role"]) for c in clean["contributors"]]
+        if [(c.name, c.role) for c in record.contributors] != wanted:
+            record.contributors.clear()
+            record.contributors.extend(
+                Contributor(position=i, name=name, role=role) for i, (name, role) in enumerate(wanted))
+
+
+def _sync(links: list, attribute: str, wanted: list, factory) -> None:
+    """Make a link collection match ``wanted`` without delete-then-insert of
+    the same primary key in one flush."""
+    for link in list(links):
+        if getattr(link, attribute) not in wanted:
+            links.remove(link)
+    present = {getattr(link, attribute) for link in links}
+    links.extend(factory(**{attribute: value}) for value in wanted if value not in present)

@@ -1,0 +1,67 @@
+"""Plain-data views of records and items, used by the audit trail, by version
+conflicts and by the API. One place decides what a record looks like."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..models import Item, Record
+
+RECORD_FIELDS = (
+    "title", "subtitle", "responsibility", "publisher", "place", "year", "edition", "series",
+    "isbn", "issn", "languages", "document_type", "summary", "notes", "local_notes", "url",
+    "call_number", "frequency", "subscription_status", "holdings_statement",
+)
+ITEM_FIELDS = (
+    "barcode", "library", "location", "call_number", "status", "acquired_on", "price",
+    "condition", "public_note",
+)
+
+
+def _plain(value):
+    if hasattr(value, "value") and isinstance(value, str):  # vocabulary member
+        return value.value
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def record_fields(record: Record) -> dict:
+    """The editable fields of a record, as plain JSON-able data."""
+    data = {name: _plain(getattr(record, name)) for name in RECORD_FIELDS}
+    data["languages"] = list(record.languages or [])
+    data["contributors"] = [{"name": c.name, "role": c.role.value} for c in record.contributors]
+    data["audiences"] = sorted(a.value for a in record.audiences)
+    data["poles"] = sorted(p.value for p in record.poles)
+    return data
+
+
+def record_snapshot(record: Record) -> dict:
+    """Everything about a record a client may read (editable fields and metadata)."""
+    data = {"id": record.id, "version": record.version, **record_fields(record)}
+    data.update(
+        origin=record.origin.value, source=record.source, source_id=record.source_id,
+        has_marc=record.raw_marc is not None,
+        created_at=_plain(record.created_at), updated_at=_plain(record.updated_at),
+        created_by=record.created_by_id, updated_by=record.updated_by_id,
+    )
+    return data
+
+
+def item_fields(item: Item) -> dict:
+    return {name: _plain(getattr(item, name)) for name in ITEM_FIELDS}
+
+
+def item_snapshot(item: Item) -> dict:
+    data = {"id": item.id, "record_id": item.record_id, "version": item.version, **item_fields(item)}
+    data.update(
+        use_count=item.use_count, last_used_at=_plain(item.last_used_at), source=item.source,
+        created_at=_plain(item.created_at), updated_at=_plain(item.updated_at),
+    )
+    return data
+
+
+def diff(before: dict, after: dict) -> dict:
+    """Fields whose value changed, as field -> [old, new]."""
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}

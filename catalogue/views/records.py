@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from ..accounts.permissions import DELETE_CATALOGUE, EDIT_CATALOGUE, VIEW_STAFF
+from ..errors import Conflict, ValidationFailed, VersionConflict
+from ..forms import ConfirmForm, RecordForm
+from ..services import AuditTrail, RecordService
+from ..services.snapshots import record_fields
+from ..vocab import DocumentType, Pole
+from ..web.auth import require
+from ..web.errors import translate
+from . import bp
+from .helpers import conflict_rows, page_args, pagination, services, show_errors
+
+
+@bp.route("/staff/")
+@require(VIEW_STAFF)
+def dashboard():
+    return redirect(url_for("catalogue.list_records"))
+
+
+@bp.route("/staff/records")
+@require(VIEW_STAFF)
+def list_records():
+    page, size = page_args()
+    q = request.args.get("q", "").strip()
+    document_type = request.args.get("document_type") or None
+    pole = request.args.get("pole") or None
+    if document_type not in DocumentType.values():
+        document_type = None
+    if pole not in Pole.values():
+        pole = None
+    records, total = services(RecordService).list(page=page, size=size, text=q or None,
+                                                  document_type=document_type, pole=pole)
+    return render_template("records/list.html", records=records, q=q, document_type=document_type,
+                           pole=pole, paging=pagination(total, page, size))
+
+
+@bp.route("/staff/records/<int:record_id>")
+@require(VIEW_STAFF)
+def show_record(record_id):
+    record = services(RecordService).get(record_id)
+    events, _ = AuditTrail(services(RecordService).session).events(record_id=record_id, size=50)
+    return render_template("records/show.html", record=record, events=events, confirm=ConfirmForm())
+
+
+@bp.route("/staff/records/new", methods=["GET", "POST"])
+@require(EDIT_CATALOGUE)
+def new_record():
+    form = RecordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            record = services(RecordService).create(form.to_data())
+        except ValidationFailed as error:
+            show_errors(form, error)
+            status = 422
+        else:
+            flash(gettext("The work “%(title)s” was catalogued.", title=record.title), "success")
+            return redirect(url_for("catalogue.show_record", record_id=record.id))
+    elif form.is_submitted():
+        status = 400  # CSRF token missing or expired: the form says so
+    else:
+        form.languages.data = "fre"
+    if len(form.contributors) == 0 or status == 200:
+        form.add_blank_contributors()
+    return render_template("records/form.html", form=form, record=None), status
+
+
+@bp.route("/staff/records/<int:record_id>/edit", methods=["GET", "POST"])
+@require(EDIT_CATALOGUE)
+def edit_record(record_id):
+    service = services(RecordService)
+    record = service.get(record_id)
+    status, conflict = 200, None
+    if request.method == "GET":
+        form = RecordForm(data=_form_data(record))
+        form.add_blank_contributors()
+        return render_template("records/form.html", form=form, record=record, conflict=None)
+    form = RecordForm()
+    if form.validate_on_submit():
+        try:
+            expected = int(form.version.data or -1)
+            record = service.update(record_id, form.to_data(), expected_version=expected)
+        except ValidationFailed as error:
+            show_errors(form, error)
+            status = 422
+        except VersionConflict as error:
+            # Keep the editor's values on screen, show what changed meanwhile,
+            # and arm the form with the stored version so that saving again
+            # is a deliberate choice.
+            conflict = {"message": translate(error.message, error.params),
+                        "rows": conflict_rows(record_fields(record), form.to_data()),
+                        "current": record}
+            form.version.data = str(record.version)
+            status = 409
+        else:
+            flash(gettext("Your changes were saved."), "success")
+            return redirect(url_for("catalogue.show_record", record_id=record.id))
+    else:
+        status = 400
+    form.add_blank_contributors()
+    return render_template("records/form.html", form=form, record=record, conflict=conflict), status
+
+
+@bp.route("/staff/records/<int:record_id>/delete", methods=["POST"])
+@require(DELETE_CATALOGUE)
+def delete_record(record_id):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(gettext("The form expired: please try again."), "error")
+        return redirect(url_for("catalogue.show_record", record_id=record_id))
+    service = services(RecordService)
+    title = service.get(record_id).title
+    try:
+        service.delete(record_id, expected_version=int(form.version.data) if form.version.data else None)
+    except Conflict as error:
+        flash(translate(error.message, error.params), "error")
+        return redirect(url_for("catalogue.show_record", record_id=record_id))
+    flash(gettext("The work “%(title)s” was deleted.", title=title), "success")
+    return redirect(url_for("catalogue.list_records"))
+
+
+def _form_data(record) -> dict:
+    data = record_fields(record)
+    data["languages"] = ", ".join(data["languages"])
+    data["year"] = "" if data["year"] is None else str(data["year"])
+    data["version"] = str(record.version)
+    return data

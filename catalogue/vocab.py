@@ -1,0 +1,122 @@
+"""Controlled values of the bibliographic model, with their display labels.
+
+Values are stable codes stored in the database and used by the API; labels
+are marked for translation and rendered in the visitor's language.
+"""
+from __future__ import annotations
+
+import enum
+
+from .i18n import N_
+
+
+class Vocabulary(str, enum.Enum):
+    """A str enum whose members carry a translatable label."""
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def values(cls) -> list[str]:
+        return [m.value for m in cls]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class DocumentType(Vocabulary):
+    BOOK = "book", N_("Book")
+    PERIODICAL = "periodical", N_("Periodical")
+    AUDIOVISUAL = "audiovisual", N_("Audiovisual")
+    CD_DVD = "cd_dvd", N_("CD-ROM or DVD")
+    WEBSITE = "website", N_("Website")
+    JOB_SHEET = "job_sheet", N_("Job-description sheet")
+    DIPLOMA_FRAMEWORK = "diploma_framework", N_("Diploma reference framework")
+    OTHER = "other", N_("Other")
+
+
+class Audience(Vocabulary):
+    PUPIL = "pupil", N_("School pupils")
+    STUDENT = "student", N_("Students")
+    PARENT = "parent", N_("Parents")
+    YOUNG_ENTRANT = "young_entrant", N_("Young people entering work")
+    JOB_SEEKER = "job_seeker", N_("Job seekers")
+    EMPLOYEE = "employee", N_("Employees")
+    BUSINESS_CREATOR = "business_creator", N_("Business creators")
+
+
+class Pole(Vocabulary):
+    """The five advice poles, named by the visitor's goal (never by partner)."""
+
+    ORIENTATION = "orientation", N_("Choose a career path")
+    PATHWAY = "pathway", N_("Organise one's career and training")
+    JOB_SEARCH = "job_search", N_("Find a job")
+    CAREER_CHANGE = "career_change", N_("Change one's working life")
+    BUSINESS_CREATION = "business_creation", N_("Start one's own business")
+
+
+class Origin(Vocabulary):
+    LOCAL = "local", N_("Catalogued here")
+    MAIN_LIBRARY = "main_library", N_("Main library")
+
+
+class ContributorRole(Vocabulary):
+    """MARC relator codes for the roles we catalogue."""
+
+    AUTHOR = "aut", N_("Author")
+    EDITOR = "edt", N_("Editor")
+    CONTRIBUTOR = "ctb", N_("Contributor")
+    ILLUSTRATOR = "ill", N_("Illustrator")
+    TRANSLATOR = "trl", N_("Translator")
+    DIRECTOR = "drt", N_("Director")
+
+
+class SubscriptionStatus(Vocabulary):
+    ACTIVE = "active", N_("Active subscription")
+    ENDED = "ended", N_("Subscription ended")
+
+
+class Library(Vocabulary):
+    CITE = "cite", N_("Cité des métiers")
+    MAIN = "main", N_("Main library")
+
+
+class ItemStatus(Vocabulary):
+    AVAILABLE = "available", N_("Available")
+    PROCESSING = "processing", N_("In processing")
+    ON_DISPLAY = "on_display", N_("On display")
+    MISSING = "missing", N_("Missing")
+    WITHDRAWN = "withdrawn", N_("Withdrawn")
+
+
+class Condition(Vocabulary):
+    NEW = "new", N_("New")
+    GOOD = "good", N_("Good")
+    WORN = "worn", N_("Worn")
+    DAMAGED = "damaged", N_("Damaged")
+
+
+class Role(Vocabulary):
+    DOCUMENTALIST = "documentalist", N_("Documentalist")
+    COUNSELLOR = "counsellor", N_("Counsellor")
+    LIBRARIAN = "librarian", N_("Librarian")
+    ADMINISTRATOR = "administrator", N_("Administrator")
+
+
+# Languages offered in forms (ISO 639-2/B, the codes MARC uses). Other valid
+# three-letter codes are accepted and kept.
+LANGUAGES: dict[str, str] = {
+    "fre": N_("French"),
+    "eng": N_("English"),
+    "spa": N_("Spanish"),
+    "ger": N_("German"),
+    "ita": N_("Italian"),
+    "por": N_("Portuguese"),
+    "ara": N_("Arabic"),
+    "chi": N_("Chinese"),
+    "rus": N_("Russian"),
+    "tur": N_("Turkish"),
+}

@@ -1,0 +1,2 @@
+"""Web-edge plumbing: the per-request transaction, authentication, locale
+and error mapping. Views use these; services never see them."""

@@ -1,0 +1,33 @@
+"""Interface language: French first, English on request.
+
+A ``?lang=`` parameter switches language and is remembered in a ``lang``
+cookie; that cookie holds only the language code, nothing about the visitor.
+"""
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import Babel
+
+LOCALES = ("fr", "en")
+COOKIE = "lang"
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    asked = request.args.get("lang") or request.cookies.get(COOKIE)
+    if asked in LOCALES:
+        return asked
+    return request.accept_languages.best_match(LOCALES) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale)
+
+    @app.after_request
+    def _remember_language(response):
+        asked = request.args.get("lang")
+        if asked in LOCALES and request.cookies.get(COOKIE) != asked:
+            response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax",
+                                secure=app.config["SESSION_COOKIE_SECURE"], httponly=True)
+        return response

@@ -1,0 +1,41 @@
+"""One database transaction per request, owned here.
+
+The session opens lazily on first use. It commits after the view when the
+response is a success or a redirect, and rolls back otherwise, so a view
+that re-renders a form with errors never half-saves.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+from sqlalchemy.orm import Session
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def db_session() -> Session:
+    if "db_session" not in g:
+        database = current_app.extensions["catalogue.db"]
+        g.db_session = database.session(write=request.method not in SAFE_METHODS)
+    return g.db_session
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def _finish(response):
+        session = g.pop("db_session", None)
+        if session is not None:
+            try:
+                if response.status_code < 400:
+                    session.commit()
+                else:
+                    session.rollback()
+            finally:
+                session.close()
+        return response
+
+    @app.teardown_request
+    def _cleanup(_exc):
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.rollback()
+            session.close()

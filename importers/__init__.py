@@ -1,0 +1,1 @@
+"""MARC import runs (files and OAI-PMH harvests), their rejects and harvest state."""

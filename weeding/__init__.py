@@ -1,0 +1,1 @@
+"""Weeding reviews: campaigns, candidate items and decisions, with their history."""
