@@ -1,0 +1,114 @@
+"""Fixtures: every database test runs on real SQLite and on a real,
+throwaway PostgreSQL server.
+
+Choose backends with CATALOGUE_TEST_BACKENDS (default "sqlite,postgresql").
+Without PostgreSQL binaries the PostgreSQL run is skipped with a reason,
+except under CI, where it fails.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Keep create_app from writing ./instance in the working tree.
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="catalogue-tests-"))
+os.environ["CATALOGUE_INSTANCE_DIR"] = str(_SESSION_DIR / "instance")
+os.environ.setdefault("CATALOGUE_LOG_LEVEL", "WARNING")
+
+from catalogue import create_app  # noqa: E402
+from catalogue import migrate  # noqa: E402
+from catalogue.db import Database  # noqa: E402
+from catalogue.schema import metadata  # noqa: E402
+from tests.support.postgres import PostgresServer, find_binaries  # noqa: E402
+
+BACKENDS = [b.strip() for b in os.environ.get("CATALOGUE_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_SESSION_DIR, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    bindir = find_binaries()
+    if bindir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL binaries (initdb, pg_ctl) are missing: install Debian's postgresql package.")
+        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not installed")
+    server = PostgresServer(bindir)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def template_database(backend, request):
+    """A migrated database per backend, made once per session."""
+    if backend == "sqlite":
+        path = _SESSION_DIR / "template.db"
+        database = Database(f"sqlite:///{path}")
+        migrate.upgrade(database)
+        database.dispose()
+        return {"backend": "sqlite", "path": path}
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database("catalogue_test")
+    database = Database(url)
+    migrate.upgrade(database)
+    database.dispose()
+    return {"backend": "postgresql", "url": url}
+
+
+@pytest.fixture
+def database_url(template_database, tmp_path):
+    """A clean, migrated database for one test."""
+    if template_database["backend"] == "sqlite":
+        path = tmp_path / "catalogue.db"
+        shutil.copyfile(template_database["path"], path)
+        return f"sqlite:///{path}"
+    url = template_database["url"]
+    database = Database(url)
+    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    database.dispose()
+    return url
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "SESSION_COOKIE_SECURE": False,
+        "INSTANCE_DIR": str(tmp_path),
+    })
+    yield app
+    app.extensions["catalogue.db"].dispose()
+
+
+@pytest.fixture
+def db(app):
+    return app.extensions["catalogue.db"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def shared_data():
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data folder {SHARED_DATA} is absent")
+    return SHARED_DATA
