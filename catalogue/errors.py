@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .i18n import N_
+
 
 class CatalogueError(Exception):
     code = "error"
@@ -27,7 +29,7 @@ class ValidationFailed(CatalogueError):
 
     code = "validation_failed"
 
-    def __init__(self, fields: dict[str, list[str]], message: str = "Some fields are invalid."):
+    def __init__(self, fields: dict[str, list[str]], message: str = N_("Some fields are invalid.")):
         super().__init__(message)
         self.fields = fields
 

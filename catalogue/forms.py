@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    FieldList, Form, FormField, HiddenField, PasswordField, SelectField, SelectMultipleField,
+    FieldList, SelectChoice, Form, FormField, HiddenField, PasswordField, SelectField, SelectMultipleField,
     StringField, TextAreaField, widgets,
 )
 
@@ -19,8 +19,8 @@ BLANK_CONTRIBUTOR_ROWS = 2
 
 def _choices(vocabulary, blank: bool = False):
     # Labels are translated when rendered (lazy), in the request's language.
-    options = [(m.value, _l(m.label)) for m in vocabulary]
-    return [("", "—")] + options if blank else options
+    options = [SelectChoice(m.value, _l(m.label)) for m in vocabulary]
+    return [SelectChoice("", "—")] + options if blank else options
 
 
 class MultiCheckboxField(SelectMultipleField):

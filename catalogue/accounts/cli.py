@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+import sys
 
 import click
 
@@ -27,7 +28,7 @@ def _run(ctx: Context, action):
 
 def _password(password_stdin: bool) -> str:
     if password_stdin:
-        return click.get_text_stream("stdin").readline().rstrip("\n")
+        return sys.stdin.readline().rstrip("\n")
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 

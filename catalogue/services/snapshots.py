@@ -63,5 +63,7 @@ def item_snapshot(item: Item) -> dict:
 
 
 def diff(before: dict, after: dict) -> dict:
-    """Fields whose value changed, as field -> [old, new]."""
-    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+    """Fields whose value changed, as field -> [old, new]. A field missing on
+    one side counts as None there (a deletion diffs against {})."""
+    return {k: [before.get(k), after.get(k)] for k in {**before, **after}
+            if before.get(k) != after.get(k)}

@@ -18,6 +18,7 @@ from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from .. import errors
+from ..i18n import N_
 
 STATUS = {
     errors.NotFound: 404,
@@ -29,15 +30,15 @@ STATUS = {
 }
 
 HTTP_MESSAGES = {
-    400: ("bad_request", "The request could not be understood."),
-    401: ("unauthorized", "Authentication is required: send an API token as 'Authorization: Bearer <token>'."),
-    403: ("forbidden", "Your role does not allow this action."),
-    404: ("not_found", "Nothing was found at this address."),
-    405: ("method_not_allowed", "This method is not allowed here."),
-    409: ("conflict", "This change conflicts with the current state."),
-    413: ("too_large", "The request is too large."),
-    415: ("unsupported_media_type", "Send JSON with 'Content-Type: application/json'."),
-    422: ("validation_failed", "Some fields are invalid."),
+    400: ("bad_request", N_("The request could not be understood.")),
+    401: ("unauthorized", N_("Authentication is required: send an API token as 'Authorization: Bearer <token>'.")),
+    403: ("forbidden", N_("Your role does not allow this action.")),
+    404: ("not_found", N_("Nothing was found at this address.")),
+    405: ("method_not_allowed", N_("This method is not allowed here.")),
+    409: ("conflict", N_("This change conflicts with the current state.")),
+    413: ("too_large", N_("The request is too large.")),
+    415: ("unsupported_media_type", N_("Send JSON with 'Content-Type: application/json'.")),
+    422: ("validation_failed", N_("Some fields are invalid.")),
 }
 
 
@@ -77,7 +78,8 @@ def _flatten(messages, prefix: str = "") -> dict[str, list[str]]:
     flat: dict[str, list[str]] = {}
     if isinstance(messages, dict):
         for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            # marshmallow's "_schema" is the value as a whole: name it by its path.
+            name = prefix if key == "_schema" and prefix else f"{prefix}.{key}" if prefix else str(key)
             for field, found in _flatten(value, name).items():
                 flat.setdefault(field, []).extend(found)
     elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):

@@ -5,7 +5,7 @@ cookie; that cookie holds only the language code, nothing about the visitor.
 """
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel
 
 LOCALES = ("fr", "en")
@@ -13,8 +13,8 @@ COOKIE = "lang"
 
 
 def select_locale() -> str:
-    from flask import current_app
-
+    if not has_request_context():  # commands and jobs speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang") or request.cookies.get(COOKIE)
     if asked in LOCALES:
         return asked

@@ -50,7 +50,7 @@ def make_item(db, record_id, barcode="CM0000001", actor=None, **overrides):
     return item
 
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def csrf_token(client, url: str) -> str:

@@ -1,0 +1,104 @@
+"""The real service, started as a separate process for browser tests.
+
+``catalogue serve`` runs with waitress on a free loopback port, with the
+default (secure) session cookie: browsers treat http://127.0.0.1 as a secure
+context, as the README promises, and the browser tests prove it.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+from .postgres import free_port
+
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+
+
+def _tail(path: Path, limit: int = 4000) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return ""
+    return text[-limit:]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextlib.contextmanager
+def live_server(database_url: str, instance_dir: str | os.PathLike | None = None, *,
+                secret_key: str = "live-test-secret-key", extra_env: dict | None = None,
+                threads: int = 4) -> Iterator[str]:
+    """Run ``catalogue serve`` against ``database_url`` and yield its base URL.
+
+    Waits for /healthz to answer 200, then stops the process on exit
+    (terminate, then kill after a timeout). On a failed start the error shows
+    the server's output.
+    """
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    owned_dir = None
+    if instance_dir is None:
+        owned_dir = tempfile.TemporaryDirectory(prefix="catalogue-live-")
+        instance_dir = owned_dir.name
+    instance_dir = Path(instance_dir)
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CATALOGUE_")}
+    env.update({
+        "CATALOGUE_DATABASE_URL": database_url,
+        "CATALOGUE_INSTANCE_DIR": str(instance_dir),
+        "CATALOGUE_SECRET_KEY": secret_key,
+        "CATALOGUE_LOG_LEVEL": os.environ.get("CATALOGUE_LOG_LEVEL", "WARNING"),
+        "PYTHONUNBUFFERED": "1",
+    })
+    env.update(extra_env or {})
+    # Same interpreter as the tests, so it works from any virtualenv; the
+    # repository root on the path in case the package is not installed.
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    command = [sys.executable, "-c", "from catalogue.cli import main; main()",
+               "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)]
+    out_path = instance_dir / "server.out"
+    err_path = instance_dir / "server.err"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                   cwd=str(instance_dir))
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"`catalogue serve` exited with status {process.returncode} before answering.\n"
+                    f"--- stderr ---\n{_tail(err_path)}\n--- stdout ---\n{_tail(out_path)}")
+            if _healthy(f"{base_url}/healthz"):
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"`catalogue serve` did not answer 200 on {base_url}/healthz within {START_TIMEOUT:.0f} s.\n"
+                    f"--- stderr ---\n{_tail(err_path)}\n--- stdout ---\n{_tail(out_path)}")
+            time.sleep(0.1)
+        yield base_url
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=STOP_TIMEOUT)
+        if owned_dir is not None:
+            owned_dir.cleanup()
