@@ -1,6 +1,7 @@
 """Schema creation and upgrades through Alembic."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -31,6 +32,7 @@ def current_revision(database: Database) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 

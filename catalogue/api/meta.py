@@ -40,6 +40,7 @@ def list_audit(args):
 
 @blp.route("/vocabularies", methods=["GET"])
 @blp.response(200)
+@blp.doc(security=[])
 def vocabularies():
     """Codes of the controlled values and their labels in the request's language. Public."""
     return {name: [{"code": m.value, "label": gettext(m.label)} for m in vocabulary]

@@ -260,7 +260,6 @@ def test_second_save_of_the_same_record_gets_a_version_conflict(live_db, live_se
     title_row = panel.locator("tbody tr").filter(has=second.locator("th", has_text=re.compile("^title$")))
     expect(title_row.locator("td.stored")).to_have_text("Les métiers du soin et de l'aide")
     expect(title_row.locator("td.mine")).to_have_text("Métiers du soin : guide 2024")
-    print("CONFLICT ROWS", panel.locator("tbody tr").all_inner_texts())
     expect(panel.locator("tbody tr")).to_have_count(1)  # only the field that really differs
     expect(second.locator("#title")).to_have_value("Métiers du soin : guide 2024")
 
