@@ -120,3 +120,19 @@ LANGUAGES: dict[str, str] = {
     "rus": N_("Russian"),
     "tur": N_("Turkish"),
 }
+
+
+# Names of fields as shown in the audit trail and in version conflicts.
+FIELD_LABELS: dict[str, str] = {
+    "title": N_("Title"), "subtitle": N_("Subtitle"), "responsibility": N_("Statement of responsibility"),
+    "contributors": N_("Contributors"), "publisher": N_("Publisher"), "place": N_("Place of publication"),
+    "year": N_("Year"), "edition": N_("Edition"), "series": N_("Series"), "isbn": N_("ISBN"),
+    "issn": N_("ISSN"), "languages": N_("Languages"), "document_type": N_("Document type"),
+    "audiences": N_("Audiences"), "poles": N_("Advice poles"), "summary": N_("Summary"), "notes": N_("Notes"),
+    "local_notes": N_("Internal note"), "url": N_("Web address"), "call_number": N_("Call number"),
+    "frequency": N_("Frequency"), "subscription_status": N_("Subscription"),
+    "holdings_statement": N_("Holdings statement"), "barcode": N_("Barcode"), "library": N_("Library"),
+    "location": N_("Location"), "status": N_("Status"), "acquired_on": N_("Acquisition date"),
+    "price": N_("Price (€)"), "condition": N_("Condition"), "public_note": N_("Public note"),
+    "use_count": N_("Uses"),
+}

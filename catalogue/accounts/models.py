@@ -40,7 +40,7 @@ class User(Base):
 
     def get_id(self) -> str:
         # Changing the password changes the id, which ends existing sessions.
-        return f"{self.id}:{int(self.password_changed_at.timestamp())}"
+        return f"{self.id}:{int(self.password_changed_at.timestamp() * 1_000_000)}"
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role.value}>"

@@ -11,7 +11,7 @@ from ..i18n import N_
 from ..models import Item
 from .audit import AuditTrail
 from .records import RecordService
-from .snapshots import diff, item_fields, item_snapshot
+from .snapshots import diff, item_fields, item_snapshot, plain_fields
 from .validation import clean_item
 
 
@@ -61,7 +61,7 @@ class ItemService:
         item = self.get(item_id)
         clean = clean_item(data, today=self.clock().date())
         if item.version != expected_version:
-            raise self._conflict(item, data)
+            raise self._conflict(item, plain_fields(clean))
         if clean["barcode"] != item.barcode:
             self._check_barcode(clean["barcode"])
         before = item_fields(item)
@@ -76,7 +76,7 @@ class ItemService:
             self._flush(item, clean["barcode"])
         except StaleDataError:
             self.session.refresh(item)
-            raise self._conflict(item, data) from None
+            raise self._conflict(item, plain_fields(clean)) from None
         self.audit.log("update", "item", item.id, record_id=item.record_id,
                        label=f"{item.barcode} — {item.record.title}", changes=changes)
         return item

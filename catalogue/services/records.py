@@ -10,7 +10,7 @@ from ..i18n import N_
 from ..models import Contributor, Item, Record, RecordAudience, RecordPole
 from ..vocab import DocumentType, Origin
 from .audit import AuditTrail
-from .snapshots import diff, record_fields, record_snapshot
+from .snapshots import diff, plain_fields, record_fields, record_snapshot
 from .validation import clean_record
 
 
@@ -80,7 +80,7 @@ class RecordService:
         record = self.get(record_id)
         clean = clean_record(data, today=self.clock().date())
         if record.version != expected_version:
-            raise self._conflict(record, data)
+            raise self._conflict(record, plain_fields(clean))
         before = record_fields(record)
         try:
             with self.session.begin_nested():
@@ -92,7 +92,7 @@ class RecordService:
         except StaleDataError:
             # Another transaction committed between our read and our write.
             self.session.refresh(record)
-            raise self._conflict(record, data) from None
+            raise self._conflict(record, plain_fields(clean)) from None
         if not changes:
             return record
         self.audit.log("update", "record", record.id, record_id=record.id, label=record.title, changes=changes)

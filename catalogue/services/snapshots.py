@@ -62,6 +62,19 @@ def item_snapshot(item: Item) -> dict:
     return data
 
 
+def plain_fields(clean: dict) -> dict:
+    """Cleaned input in the same plain form as ``record_fields``/``item_fields``,
+    so a submission compares field by field with what is stored."""
+    data = {name: _plain(value) for name, value in clean.items()
+            if name not in ("contributors", "audiences", "poles")}
+    if "contributors" in clean:
+        data["contributors"] = [{"name": c["name"], "role": _plain(c["role"])} for c in clean["contributors"]]
+    for name in ("audiences", "poles"):
+        if name in clean:
+            data[name] = sorted(_plain(v) for v in clean[name])
+    return data
+
+
 def diff(before: dict, after: dict) -> dict:
     """Fields whose value changed, as field -> [old, new]. A field missing on
     one side counts as None there (a deletion diffs against {})."""

@@ -59,7 +59,7 @@ def edit_item(item_id):
             status = 409 if isinstance(error, DuplicateBarcode) else 422
         except VersionConflict as error:
             conflict = {"message": translate(error.message, error.params),
-                        "rows": conflict_rows(item_fields(item), form.to_data())}
+                        "rows": conflict_rows(item_fields(item), error.submitted)}
             form.version.data = str(item.version)
             status = 409
         else:

@@ -11,6 +11,7 @@ from ..services.snapshots import record_fields
 from ..vocab import DocumentType, Pole
 from ..web.auth import require
 from ..web.errors import translate
+from ..web.transaction import db_session
 from . import bp
 from .helpers import conflict_rows, page_args, pagination, services, show_errors
 
@@ -42,7 +43,7 @@ def list_records():
 @require(VIEW_STAFF)
 def show_record(record_id):
     record = services(RecordService).get(record_id)
-    events, _ = AuditTrail(services(RecordService).session).events(record_id=record_id, size=50)
+    events, _ = AuditTrail(db_session()).events(record_id=record_id, size=50)
     return render_template("records/show.html", record=record, events=events, confirm=ConfirmForm())
 
 
@@ -92,7 +93,7 @@ def edit_record(record_id):
             # and arm the form with the stored version so that saving again
             # is a deliberate choice.
             conflict = {"message": translate(error.message, error.params),
-                        "rows": conflict_rows(record_fields(record), form.to_data()),
+                        "rows": conflict_rows(record_fields(record), error.submitted),
                         "current": record}
             form.version.data = str(record.version)
             status = 409

@@ -21,6 +21,8 @@ def init_app(app: Flask) -> None:
         }
 
     app.jinja_env.filters["label"] = lambda member: gettext(member.label) if member is not None else ""
+    app.jinja_env.filters["field_label"] = (
+        lambda name: gettext(vocab.FIELD_LABELS[name]) if name in vocab.FIELD_LABELS else name)
     app.jinja_env.filters["date"] = lambda value: format_date(value, "medium") if value else ""
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "medium") if value else ""
 
