@@ -31,7 +31,13 @@ def _key(message) -> tuple[str | None, str]:
     context = message.context
     if isinstance(context, bytes):  # read_mo leaves contexts undecoded
         context = context.decode("utf-8")
-    return (context, message.id)
+    msgid = tuple(message.id) if isinstance(message.id, (list, tuple)) else message.id
+    return (context, msgid)
+
+
+def _forms(value) -> tuple[str, ...]:
+    """A translation's forms: one for plain messages, one per plural form."""
+    return tuple(value) if isinstance(value, (list, tuple)) else (value,)
 
 
 def _ids(catalog) -> set[tuple[str | None, str]]:
@@ -49,7 +55,7 @@ def test_every_message_has_a_french_translation():
     catalog = _read_po(PO)
     assert str(catalog.locale) == "fr"
     assert len(catalog) > 100
-    untranslated = [_label(_key(m)) for m in catalog if m.id and not m.string]
+    untranslated = [_label(_key(m)) for m in catalog if m.id and not all(_forms(m.string))]
     fuzzy = [_label(_key(m)) for m in catalog if m.id and m.fuzzy]
     assert not untranslated, f"untranslated messages: {untranslated}"
     assert not fuzzy, f"fuzzy messages: {fuzzy}"
@@ -60,8 +66,9 @@ def test_translations_keep_their_placeholders():
     placeholder = re.compile(r"%\((\w+)\)s")
     for message in _read_po(PO):
         if message.id:
-            assert sorted(placeholder.findall(message.string)) == sorted(placeholder.findall(message.id)), \
-                _label(_key(message))
+            expected = sorted(placeholder.findall(_forms(message.id)[-1]))
+            for form in _forms(message.string):
+                assert sorted(placeholder.findall(form)) == expected, _label(_key(message))
 
 
 def test_template_and_catalogue_are_up_to_date(tmp_path):
@@ -88,8 +95,8 @@ def test_template_and_catalogue_are_up_to_date(tmp_path):
 
 def test_compiled_catalogue_matches_the_po():
     with MO.open("rb") as f:
-        compiled = {_key(m): m.string for m in read_mo(f) if m.id}
-    source = {_key(m): m.string for m in _read_po(PO) if m.id and m.string and not m.fuzzy}
+        compiled = {_key(m): _forms(m.string) for m in read_mo(f) if m.id}
+    source = {_key(m): _forms(m.string) for m in _read_po(PO) if m.id and m.string and not m.fuzzy}
     assert compiled == source, "messages.mo is stale: run pybabel compile -d catalogue/translations"
 
 

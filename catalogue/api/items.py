@@ -14,10 +14,10 @@ def _service() -> ItemService:
 
 
 @blp.route("/items", methods=["GET"])
+@require_api(VIEW_STAFF)
 @blp.arguments(schemas.ItemListArgs, location="query")
 @blp.response(200, schemas.ItemPage)
 @documented(blp, 401, 403, 422)
-@require_api(VIEW_STAFF)
 def list_items(args):
     """List items, optionally by barcode or work."""
     items, total = _service().list(record_id=args.get("record_id"), barcode=args.get("barcode"),
@@ -26,19 +26,19 @@ def list_items(args):
 
 
 @blp.route("/items/<int:item_id>", methods=["GET"])
+@require_api(VIEW_STAFF)
 @blp.response(200, schemas.Item)
 @documented(blp, 401, 403, 404)
-@require_api(VIEW_STAFF)
 def get_item(item_id):
     """Read one item."""
     return item_snapshot(_service().get(item_id))
 
 
 @blp.route("/items/<int:item_id>", methods=["PUT"])
+@require_api(EDIT_CATALOGUE)
 @blp.arguments(schemas.ItemUpdate)
 @blp.response(200, schemas.Item)
 @documented(blp, 401, 403, 404, 409, 422)
-@require_api(EDIT_CATALOGUE)
 def update_item(data, item_id):
     """Replace an item's fields; send the ``version`` you read."""
     version = data.pop("version")
@@ -46,10 +46,10 @@ def update_item(data, item_id):
 
 
 @blp.route("/items/<int:item_id>", methods=["DELETE"])
+@require_api(DELETE_CATALOGUE)
 @blp.arguments(schemas.VersionArgs, location="query")
 @blp.response(204)
 @documented(blp, 401, 403, 404, 409)
-@require_api(DELETE_CATALOGUE)
 def delete_item(args, item_id):
     """Delete an item."""
     _service().delete(item_id, expected_version=args.get("version"))

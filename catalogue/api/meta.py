@@ -27,10 +27,10 @@ def audit_event(event) -> dict:
 
 
 @blp.route("/audit", methods=["GET"])
+@require_api(VIEW_AUDIT)
 @blp.arguments(schemas.AuditArgs, location="query")
 @blp.response(200, schemas.AuditPage)
 @documented(blp, 401, 403, 422)
-@require_api(VIEW_AUDIT)
 def list_audit(args):
     """The audit trail, most recent first."""
     events, total = AuditTrail(db_session()).events(

@@ -30,10 +30,10 @@ def _with_count(record) -> dict:
 
 
 @blp.route("/records", methods=["GET"])
+@require_api(VIEW_STAFF)
 @blp.arguments(schemas.RecordListArgs, location="query")
 @blp.response(200, schemas.RecordPage)
 @documented(blp, 401, 403, 422)
-@require_api(VIEW_STAFF)
 def list_records(args):
     """List works, most recently changed first."""
     records, total = _service().list(page=args["page"], size=args["size"], text=args.get("q"),
@@ -42,10 +42,10 @@ def list_records(args):
 
 
 @blp.route("/records", methods=["POST"])
+@require_api(EDIT_CATALOGUE)
 @blp.arguments(schemas.RecordFields)
 @blp.response(201, schemas.Record)
 @documented(blp, 401, 403, 422)
-@require_api(EDIT_CATALOGUE)
 def create_record(data):
     """Catalogue a new work."""
     record = _service().create(data)
@@ -53,19 +53,19 @@ def create_record(data):
 
 
 @blp.route("/records/<int:record_id>", methods=["GET"])
+@require_api(VIEW_STAFF)
 @blp.response(200, schemas.Record)
 @documented(blp, 401, 403, 404)
-@require_api(VIEW_STAFF)
 def get_record(record_id):
     """Read one work."""
     return _with_count(_service().get(record_id))
 
 
 @blp.route("/records/<int:record_id>", methods=["PUT"])
+@require_api(EDIT_CATALOGUE)
 @blp.arguments(schemas.RecordUpdate)
 @blp.response(200, schemas.Record)
 @documented(blp, 401, 403, 404, 409, 422)
-@require_api(EDIT_CATALOGUE)
 def update_record(data, record_id):
     """Replace a work's fields. Send the ``version`` you read: if the work was
     saved since, the answer is 409 with both versions and nothing changes."""
@@ -74,20 +74,20 @@ def update_record(data, record_id):
 
 
 @blp.route("/records/<int:record_id>", methods=["DELETE"])
+@require_api(DELETE_CATALOGUE)
 @blp.arguments(schemas.VersionArgs, location="query")
 @blp.response(204)
 @documented(blp, 401, 403, 404, 409)
-@require_api(DELETE_CATALOGUE)
 def delete_record(args, record_id):
     """Delete a work that has no items left."""
     _service().delete(record_id, expected_version=args.get("version"))
 
 
 @blp.route("/records/<int:record_id>/items", methods=["GET"])
+@require_api(VIEW_STAFF)
 @blp.arguments(schemas.PageArgs, location="query")
 @blp.response(200, schemas.ItemPage)
 @documented(blp, 401, 403, 404)
-@require_api(VIEW_STAFF)
 def list_record_items(args, record_id):
     """The items (copies) of a work."""
     _service().get(record_id)
@@ -97,10 +97,10 @@ def list_record_items(args, record_id):
 
 
 @blp.route("/records/<int:record_id>/items", methods=["POST"])
+@require_api(EDIT_CATALOGUE)
 @blp.arguments(schemas.ItemFields)
 @blp.response(201, schemas.Item)
 @documented(blp, 401, 403, 404, 409, 422)
-@require_api(EDIT_CATALOGUE)
 def create_item(data, record_id):
     """Add an item to a work. A barcode already in use answers 409."""
     item = ItemService(db_session(), api_user()).create(record_id, data)
@@ -108,10 +108,10 @@ def create_item(data, record_id):
 
 
 @blp.route("/records/<int:record_id>/history", methods=["GET"])
+@require_api(VIEW_STAFF)
 @blp.arguments(schemas.PageArgs, location="query")
 @blp.response(200, schemas.AuditPage)
 @documented(blp, 401, 403, 404)
-@require_api(VIEW_STAFF)
 def record_history(args, record_id):
     """Who changed this work and its items, and when; most recent first."""
     from .meta import audit_event

@@ -10,10 +10,10 @@ blp = blueprint("uses", "In-house use, counted by scanning barcodes.")
 
 
 @blp.route("/uses", methods=["POST"])
+@require_api(RECORD_USE)
 @blp.arguments(schemas.UsesIn)
 @blp.response(200, schemas.UsesOut)
 @documented(blp, 401, 403, 422)
-@require_api(RECORD_USE)
 def record_uses(data):
     """Record one in-house use per barcode. Unknown and withdrawn barcodes are
     reported in ``results`` with ``ok: false``; the others are counted."""

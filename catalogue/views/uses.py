@@ -8,7 +8,7 @@ the form still works, one page load per scan.
 from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from ..accounts.permissions import RECORD_USE
 from ..forms import UseForm
@@ -43,6 +43,6 @@ def record_uses():
     for row in rows:
         text = f"{row['barcode']} — {row['title'] or ''} : {row['message']}"
         if row["ok"]:
-            text += " " + gettext("(%(count)s uses)", count=row["use_count"])
+            text += " " + ngettext("(%(num)s use)", "(%(num)s uses)", row["use_count"])
         flash(text, "success" if row["ok"] else "error")
     return redirect(url_for("catalogue.record_uses"))

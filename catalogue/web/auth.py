@@ -65,7 +65,10 @@ def api_user():
 
 
 def require_api(permission: str):
-    """Decorate an API view: 401 without a valid token, 403 on wrong role."""
+    """Decorate an API view: 401 without a valid token, 403 on wrong role.
+
+    Put it right under ``@blp.route``, above ``@blp.arguments``, so that an
+    anonymous or unauthorised request is refused before its body is parsed."""
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):

@@ -257,7 +257,8 @@ def test_second_save_of_the_same_record_gets_a_version_conflict(live_db, live_se
     second.wait_for_load_state()
     panel = second.locator("#conflict")
     expect(panel).to_be_visible()
-    title_row = panel.locator("tbody tr").filter(has=second.locator("th", has_text=re.compile("^title$")))
+    title_label = re.compile(f"^{re.escape(fr('Title'))}$")  # field names shown translated
+    title_row = panel.locator("tbody tr").filter(has=second.locator("th", has_text=title_label))
     expect(title_row.locator("td.stored")).to_have_text("Les métiers du soin et de l'aide")
     expect(title_row.locator("td.mine")).to_have_text("Métiers du soin : guide 2024")
     expect(panel.locator("tbody tr")).to_have_count(1)  # only the field that really differs
