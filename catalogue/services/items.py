@@ -65,18 +65,25 @@ class ItemService:
         if clean["barcode"] != item.barcode:
             self._check_barcode(clean["barcode"])
         before = item_fields(item)
-        for name, value in clean.items():
-            setattr(item, name, value)
-        changes = diff(before, item_fields(item))
-        if not changes:
-            return item
-        item.updated_at = self.clock()
-        item.updated_by_id = self._actor_id
+        # Write in a savepoint, so that losing a race (another transaction
+        # saved this item, or took the barcode, since we read) leaves the
+        # session usable for a clean 409 instead of an aborted transaction.
+        self.session.flush()  # pending work of others stays outside our savepoint
         try:
-            self._flush(item, clean["barcode"])
+            with self.session.begin_nested():
+                for name, value in clean.items():
+                    setattr(item, name, value)
+                changes = diff(before, item_fields(item))
+                if changes:
+                    item.updated_at = self.clock()
+                    item.updated_by_id = self._actor_id
         except StaleDataError:
             self.session.refresh(item)
             raise self._conflict(item, plain_fields(clean)) from None
+        except IntegrityError:
+            raise _duplicate(clean["barcode"]) from None
+        if not changes:
+            return item
         self.audit.log("update", "item", item.id, record_id=item.record_id,
                        label=f"{item.barcode} — {item.record.title}", changes=changes)
         return item

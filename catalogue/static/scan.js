@@ -36,7 +36,7 @@
         var result = (data.results && data.results[0]) || {ok: false, barcode: barcode, message: data.message};
         li.className = result.ok ? "ok" : "failed";
         li.textContent = result.barcode + (result.title ? " — " + result.title : "") + " : " + result.message +
-          (result.ok ? " (" + result.use_count + ")" : "");
+          (result.count_label ? " " + result.count_label : "");
         if (result.ok) { ok += 1; } else { failed += 1; }
         showTotal();
       });

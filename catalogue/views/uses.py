@@ -37,12 +37,11 @@ def record_uses():
     for result in results:
         row = result.as_dict()
         row["message"] = gettext(row["message"])
+        row["count_label"] = ngettext("(%(num)s use)", "(%(num)s uses)", row["use_count"]) if row["ok"] else ""
         rows.append(row)
     if wants_json:
         return jsonify({"results": rows})
     for row in rows:
-        text = f"{row['barcode']} — {row['title'] or ''} : {row['message']}"
-        if row["ok"]:
-            text += " " + ngettext("(%(num)s use)", "(%(num)s uses)", row["use_count"])
-        flash(text, "success" if row["ok"] else "error")
+        text = f"{row['barcode']} — {row['title'] or ''} : {row['message']} {row['count_label']}"
+        flash(text.strip(), "success" if row["ok"] else "error")
     return redirect(url_for("catalogue.record_uses"))

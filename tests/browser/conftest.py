@@ -98,7 +98,8 @@ def _playwright():
 
 @pytest.fixture(scope="session")
 def browser(_playwright):
-    browser = _playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    browser = _playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                          args=CHROMIUM_ARGS)
     yield browser
     browser.close()
 

@@ -75,8 +75,8 @@ def live_server(database_url: str, instance_dir: str | os.PathLike | None = None
     out_path = instance_dir / "server.out"
     err_path = instance_dir / "server.err"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                   cwd=str(instance_dir))
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=err,
+                                   stdin=subprocess.DEVNULL, cwd=str(instance_dir))
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
@@ -88,7 +88,8 @@ def live_server(database_url: str, instance_dir: str | os.PathLike | None = None
                 break
             if time.monotonic() > deadline:
                 raise RuntimeError(
-                    f"`catalogue serve` did not answer 200 on {base_url}/healthz within {START_TIMEOUT:.0f} s.\n"
+                    f"`catalogue serve` did not answer 200 on {base_url}/healthz "
+                    f"within {START_TIMEOUT:.0f} s.\n"
                     f"--- stderr ---\n{_tail(err_path)}\n--- stdout ---\n{_tail(out_path)}")
             time.sleep(0.1)
         yield base_url
