@@ -31,6 +31,8 @@ EXPECTED = {
     "invalid isbn": (422, "validation_failed", {"fields"}),
     "wrong json type": (422, "validation_failed", {"fields"}),
     "bad query argument": (422, "validation_failed", {"fields"}),
+    "malformed json": (400, "bad_request", set()),
+    "method not allowed": (405, "method_not_allowed", set()),
 }
 
 
@@ -86,6 +88,9 @@ def error_cases(client, db) -> dict:
         "invalid isbn": client.post("/api/v1/records", json=record_data(isbn="9782070360247"), headers=doc),
         "wrong json type": client.post("/api/v1/records", json=record_data(year="abc"), headers=doc),
         "bad query argument": client.get("/api/v1/records?size=0", headers=doc),
+        "malformed json": client.post("/api/v1/records", data="{oops", headers={
+            **doc, "Content-Type": "application/json"}),
+        "method not allowed": client.patch("/api/v1/records", headers=doc),
     }
 
 

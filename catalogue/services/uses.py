@@ -74,7 +74,8 @@ class UseService:
         # make a documentalist's open edit form conflict.
         self.session.execute(
             update(Item).where(Item.id == item.id)
-            .values(use_count=Item.use_count + 1, last_used_at=now)
+            # updated_at stays: it tells when the item was last edited.
+            .values(use_count=Item.use_count + 1, last_used_at=now, updated_at=Item.updated_at)
             .execution_options(synchronize_session=False))
         self.session.refresh(item, ["use_count", "last_used_at"])
         changes["use_count"] = [item.use_count - 1, item.use_count]

@@ -100,7 +100,7 @@ def http_error_response(error: HTTPException):
     if wants_json():
         extra = {}
         data = getattr(error, "data", None) or {}
-        if "messages" in data:  # webargs/marshmallow validation
+        if status == 422 and "messages" in data:  # webargs/marshmallow validation
             messages = data["messages"]
             # webargs nests by location ("json", "query"); the location is noise here.
             if isinstance(messages, dict) and len(messages) == 1 and next(iter(messages)) in (
