@@ -12,7 +12,7 @@ import datetime as dt
 from contextlib import contextmanager
 from typing import Iterator
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, Select, create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -115,3 +115,16 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def paginate(session: Session, query: Select, *, page: int, size: int) -> tuple[list, int]:
+    """One page of ``query`` (already ordered) and the number of rows over all pages."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = session.scalars(query.offset((page - 1) * size).limit(size)).all()
+    return list(rows), total
+
+
+def like_pattern(text: str) -> str:
+    """A case-folded LIKE pattern matching ``text`` anywhere, wildcards escaped (escape char \\)."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

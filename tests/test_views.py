@@ -234,3 +234,16 @@ def test_password_change_ends_open_sessions(client, db):
     with db.transaction() as session:
         AccountService(session).set_password("doc", "a brand new password")
     assert client.get("/staff/records").status_code == 302
+
+
+def test_staff_list_filters_by_text_with_wildcards_taken_literally(client, db):
+    make_user(db)
+    make_record(db, title="Réussir à 100% son CV", isbn=None)
+    make_record(db, title="Le guide du CV", isbn=None)
+    login(client)
+    page = client.get("/staff/records?q=100%25", headers=EN).get_data(as_text=True)
+    assert "Réussir à 100% son CV" in page and "Le guide du CV" not in page
+    page = client.get("/staff/records?q=_", headers=EN).get_data(as_text=True)
+    assert "0 works found" in page
+    page = client.get("/staff/records?q=cv", headers=EN).get_data(as_text=True)
+    assert "2 works found" in page

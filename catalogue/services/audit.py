@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db import utcnow
+from ..db import paginate, utcnow
 from ..models import AuditEvent
 
 
@@ -35,9 +35,5 @@ class AuditTrail:
             query = query.where(AuditEvent.actor_id == actor_id)
         if action:
             query = query.where(AuditEvent.action == action)
-        total = self.session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = self.session.scalars(
-            query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .offset((page - 1) * size).limit(size)
-        ).all()
-        return list(rows), total
+        return paginate(self.session, query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
+                        page=page, size=size)

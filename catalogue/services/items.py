@@ -1,28 +1,21 @@
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..db import utcnow
+from ..db import paginate
 from ..errors import DuplicateBarcode, NotFound, VersionConflict
 from ..i18n import N_
 from ..models import Item
-from .audit import AuditTrail
+from .base import Service
 from .records import RecordService
 from .snapshots import diff, item_fields, item_snapshot, plain_fields
 from .validation import clean_item
 
 
-class ItemService:
+class ItemService(Service):
     """Create, update and delete copies of works."""
-
-    def __init__(self, session: Session, actor=None, clock=utcnow):
-        self.session = session
-        self.actor = actor
-        self.clock = clock
-        self.audit = AuditTrail(session, actor, clock)
 
     def get(self, item_id: int) -> Item:
         item = self.session.get(Item, item_id)
@@ -40,9 +33,7 @@ class ItemService:
             query = query.where(Item.record_id == record_id)
         if barcode:
             query = query.where(Item.barcode == barcode.strip())
-        total = self.session.scalar(select(func.count()).select_from(query.subquery()))
-        items = self.session.scalars(query.order_by(Item.id).offset((page - 1) * size).limit(size)).all()
-        return list(items), total
+        return paginate(self.session, query.order_by(Item.id), page=page, size=size)
 
     def create(self, record_id: int, data: dict, *, source: str | None = None) -> Item:
         record = RecordService(self.session, self.actor, self.clock).get(record_id)
@@ -50,7 +41,7 @@ class ItemService:
         self._check_barcode(clean["barcode"])
         now = self.clock()
         item = Item(record_id=record.id, source=source, created_at=now, updated_at=now,
-                    created_by_id=self._actor_id, updated_by_id=self._actor_id, **clean)
+                    created_by_id=self.actor_id, updated_by_id=self.actor_id, **clean)
         self._flush(item, clean["barcode"])
         self.session.expire(record, ["items"])
         self.audit.log("create", "item", item.id, record_id=record.id,
@@ -76,7 +67,7 @@ class ItemService:
                 changes = diff(before, item_fields(item))
                 if changes:
                     item.updated_at = self.clock()
-                    item.updated_by_id = self._actor_id
+                    item.updated_by_id = self.actor_id
         except StaleDataError:
             self.session.refresh(item)
             raise self._conflict(item, plain_fields(clean)) from None
@@ -96,10 +87,6 @@ class ItemService:
                        label=f"{item.barcode} — {item.record.title}", changes=diff(item_fields(item), {}))
         self.session.delete(item)
         self.session.flush()
-
-    @property
-    def _actor_id(self) -> int | None:
-        return getattr(self.actor, "id", None)
 
     def _check_barcode(self, barcode: str) -> None:
         if self.by_barcode(barcode) is not None:

@@ -1,27 +1,20 @@
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..db import utcnow
+from ..db import like_pattern, paginate
 from ..errors import Conflict, NotFound, VersionConflict
 from ..i18n import N_
 from ..models import Contributor, Item, Record, RecordAudience, RecordPole
 from ..vocab import DocumentType, Origin
-from .audit import AuditTrail
+from .base import Service
 from .snapshots import diff, plain_fields, record_fields, record_snapshot
 from .validation import clean_record
 
 
-class RecordService:
+class RecordService(Service):
     """Create, read, update and delete works."""
-
-    def __init__(self, session: Session, actor=None, clock=utcnow):
-        self.session = session
-        self.actor = actor
-        self.clock = clock
-        self.audit = AuditTrail(session, actor, clock)
 
     # Reading -----------------------------------------------------------------
     def get(self, record_id: int) -> Record:
@@ -39,31 +32,27 @@ class RecordService:
         """
         query = select(Record)
         if text:
-            pattern = f"%{text.strip().lower()}%"
+            pattern = like_pattern(text)
             query = query.where(or_(
-                func.lower(Record.title).like(pattern),
-                func.lower(Record.subtitle).like(pattern),
-                Record.isbn.like(pattern.replace("-", "")),
-                Record.issn.like(pattern),
-                func.lower(Record.call_number).like(pattern),
+                func.lower(Record.title).like(pattern, escape="\\"),
+                func.lower(Record.subtitle).like(pattern, escape="\\"),
+                Record.isbn.like(pattern.replace("-", ""), escape="\\"),
+                Record.issn.like(pattern, escape="\\"),
+                func.lower(Record.call_number).like(pattern, escape="\\"),
             ))
         if document_type:
             query = query.where(Record.document_type == DocumentType(document_type))
         if pole:
             query = query.where(Record.id.in_(select(RecordPole.record_id).where(RecordPole.pole == pole)))
-        total = self.session.scalar(select(func.count()).select_from(query.subquery()))
-        records = self.session.scalars(
-            query.order_by(Record.updated_at.desc(), Record.id.desc())
-            .offset((page - 1) * size).limit(size)
-        ).all()
-        return list(records), total
+        return paginate(self.session, query.order_by(Record.updated_at.desc(), Record.id.desc()),
+                        page=page, size=size)
 
     # Writing -----------------------------------------------------------------
     def create(self, data: dict, *, origin: Origin = Origin.LOCAL) -> Record:
         clean = clean_record(data, today=self.clock().date())
         now = self.clock()
         record = Record(origin=origin, created_at=now, updated_at=now,
-                        created_by_id=self._actor_id, updated_by_id=self._actor_id)
+                        created_by_id=self.actor_id, updated_by_id=self.actor_id)
         self._apply(record, clean)
         self.session.add(record)
         self.session.flush()
@@ -88,7 +77,7 @@ class RecordService:
                 changes = diff(before, record_fields(record))
                 if changes:
                     record.updated_at = self.clock()
-                    record.updated_by_id = self._actor_id
+                    record.updated_by_id = self.actor_id
         except StaleDataError:
             # Another transaction committed between our read and our write.
             self.session.refresh(record)
@@ -112,10 +101,6 @@ class RecordService:
         self.session.flush()
 
     # Helpers -----------------------------------------------------------------
-    @property
-    def _actor_id(self) -> int | None:
-        return getattr(self.actor, "id", None)
-
     def _conflict(self, record: Record, submitted: dict) -> VersionConflict:
         return VersionConflict(
             N_("Someone else saved this work (version %(version)s) while you were editing it. "

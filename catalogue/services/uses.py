@@ -3,13 +3,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
-from ..db import utcnow
 from ..i18n import N_
 from ..models import Item, ItemUse
 from ..vocab import ItemStatus
-from .audit import AuditTrail
+from .base import Service
 
 
 @dataclass
@@ -26,19 +24,13 @@ class UseResult:
         return dict(self.__dict__)
 
 
-class UseService:
+class UseService(Service):
     """Counts in-house use: each scan of a barcode is one use of that copy.
 
     Open-access documentation centres count use this way, as items left on
     tables are scanned before going back to the shelves. Nothing about the
     visitor is recorded.
     """
-
-    def __init__(self, session: Session, actor=None, clock=utcnow):
-        self.session = session
-        self.actor = actor
-        self.clock = clock
-        self.audit = AuditTrail(session, actor, clock)
 
     def record(self, barcodes: list[str]) -> list[UseResult]:
         """Record one use per barcode, in order. Unknown or withdrawn barcodes
@@ -67,7 +59,7 @@ class UseService:
             item.status = ItemStatus.AVAILABLE
             changes["status"] = [ItemStatus.MISSING.value, ItemStatus.AVAILABLE.value]
             message = N_("Use recorded. This item was marked missing and is now available again.")
-        self.session.add(ItemUse(item_id=item.id, used_at=now, recorded_by_id=getattr(self.actor, "id", None)))
+        self.session.add(ItemUse(item_id=item.id, used_at=now, recorded_by_id=self.actor_id))
         self.session.flush()
         # An atomic increment, outside the ORM's version check: counting a
         # use is not an edit, so it must neither lose a concurrent scan nor
