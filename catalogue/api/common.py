@@ -4,7 +4,6 @@ import math
 
 from flask_smorest import Blueprint
 
-from ..accounts.permissions import VIEW_STAFF
 from ..web.auth import api_user, require_api
 from ..web.transaction import db_session
 from . import schemas
@@ -37,4 +36,4 @@ def page(items: list, total: int, args: dict) -> dict:
             "pages": math.ceil(total / args["size"]) if total else 0}
 
 
-__all__ = ["VIEW_STAFF", "api_user", "blueprint", "db_session", "documented", "page", "require_api"]
+__all__ = ["api_user", "blueprint", "db_session", "documented", "page", "require_api"]
