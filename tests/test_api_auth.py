@@ -6,9 +6,8 @@ import pytest
 from catalogue.accounts.models import ApiToken
 from catalogue.accounts.services import AccountService
 from catalogue.models import Record
+from tests.support.api import assert_error
 from tests.support.factories import login, make_item, make_record, make_token, make_user, record_data
-
-ERROR_KEYS = {"status", "code", "message", "fields", "current", "submitted"}
 
 
 # Helpers ---------------------------------------------------------------------
@@ -19,18 +18,6 @@ def token_for(db, username="doc", role="documentalist", pole=None) -> str:
 
 def auth(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
-    body = response.get_json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert (error["status"], error["code"]) == (status, code)
-    assert isinstance(error["message"], str) and error["message"]
-    assert set(error) <= ERROR_KEYS
-    return error
 
 
 def assert_unauthorized(response) -> dict:

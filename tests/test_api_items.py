@@ -8,31 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from catalogue.models import AuditEvent, Item
-from tests.support.factories import make_item, make_record, make_token, make_user
+from tests.support.api import assert_error, bearer
+from tests.support.factories import make_item, make_record
 
-ERROR_KEYS = {"status", "code", "message", "fields", "current", "submitted"}
 EDITABLE = ("barcode", "library", "location", "call_number", "status", "acquired_on", "price",
             "condition", "public_note")
 
 
 # Helpers ---------------------------------------------------------------------
-def bearer(db, username="doc", role="documentalist", pole=None) -> dict:
-    make_user(db, username, role, pole=pole)
-    return {"Authorization": f"Bearer {make_token(db, username)}"}
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert error["status"] == status
-    assert error["code"] == code
-    assert isinstance(error["message"], str) and error["message"]
-    assert set(error) <= ERROR_KEYS
-    return error
-
-
 def add_item(client, headers, record_id, **data) -> dict:
     data.setdefault("barcode", "CM0000001")
     response = client.post(f"/api/v1/records/{record_id}/items", json=data, headers=headers)

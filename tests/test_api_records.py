@@ -8,29 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from catalogue.models import AuditEvent, Record
-from tests.support.factories import make_item, make_record, make_token, make_user, record_data
-
-ERROR_KEYS = {"status", "code", "message", "fields", "current", "submitted"}
+from tests.support.api import assert_error, bearer
+from tests.support.factories import make_item, make_record, record_data
 
 
 # Helpers ---------------------------------------------------------------------
-def bearer(db, username="doc", role="documentalist", pole=None) -> dict:
-    make_user(db, username, role, pole=pole)
-    return {"Authorization": f"Bearer {make_token(db, username)}"}
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert error["status"] == status
-    assert error["code"] == code
-    assert isinstance(error["message"], str) and error["message"]
-    assert set(error) <= ERROR_KEYS
-    return error
-
-
 def create(client, headers, **overrides) -> dict:
     response = client.post("/api/v1/records", json=record_data(**overrides), headers=headers)
     assert response.status_code == 201, response.get_data(as_text=True)

@@ -4,17 +4,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from catalogue.models import AuditEvent, Item, ItemUse
+from tests.support.api import assert_error, bearer
 from tests.support.factories import make_item, make_record, make_token, make_user
-
-ERROR_KEYS = {"status", "code", "message", "fields", "current", "submitted"}
 
 
 # Helpers ---------------------------------------------------------------------
-def bearer(db, username="doc", role="documentalist", pole=None) -> dict:
-    make_user(db, username, role, pole=pole)
-    return {"Authorization": f"Bearer {make_token(db, username)}"}
-
-
 def scan(client, headers, *barcodes) -> dict:
     response = client.post("/api/v1/uses", json={"barcodes": list(barcodes)}, headers=headers)
     assert response.status_code == 200, response.get_data(as_text=True)
@@ -34,14 +28,6 @@ def uses_of(db, item_id: int) -> list[ItemUse]:
 def use_events(db) -> list[AuditEvent]:
     with db.session() as session:
         return list(session.scalars(select(AuditEvent).where(AuditEvent.action == "use").order_by(AuditEvent.id)))
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    error = response.get_json()["error"]
-    assert (error["status"], error["code"]) == (status, code)
-    assert set(error) <= ERROR_KEYS
-    return error
 
 
 # Tests -----------------------------------------------------------------------
