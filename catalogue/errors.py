@@ -61,5 +61,15 @@ class VersionConflict(Conflict):
         self.submitted = submitted
 
 
+class AccountLocked(CatalogueError):
+    """Too many failed logins in a row: the account waits until ``until``."""
+
+    code = "account_locked"
+
+    def __init__(self, message: str, *, until, **params: Any):
+        super().__init__(message, **params)
+        self.until = until
+
+
 class PermissionDenied(CatalogueError):
     code = "forbidden"

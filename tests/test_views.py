@@ -247,3 +247,34 @@ def test_staff_list_filters_by_text_with_wildcards_taken_literally(client, db):
     assert "0 works found" in page
     page = client.get("/staff/records?q=cv", headers=EN).get_data(as_text=True)
     assert "2 works found" in page
+
+
+def test_five_failed_logins_lock_the_account_until_a_reset(client, db):
+    from catalogue.accounts.services import AccountService
+
+    make_user(db)
+    token = csrf_token(client, "/login")
+    for _ in range(5):
+        response = client.post("/login", data={"csrf_token": token, "username": "doc", "password": "guess"})
+        assert response.status_code == 401
+    # Even the right password waits now.
+    response = client.post("/login", headers=EN, data={
+        "csrf_token": token, "username": "doc", "password": "correct horse battery"})
+    assert response.status_code == 429
+    assert "locked" in response.get_data(as_text=True)
+    with db.transaction() as session:
+        AccountService(session).set_password("doc", "correct horse battery")
+    assert login(client).status_code == 302
+
+
+def test_a_successful_login_resets_the_failure_count(client, db):
+    from catalogue.accounts.models import User
+
+    make_user(db)
+    token = csrf_token(client, "/login")
+    for _ in range(4):
+        client.post("/login", data={"csrf_token": token, "username": "doc", "password": "guess"})
+    login(client)
+    with db.session() as session:
+        user = session.query(User).one()
+        assert (user.failed_logins, user.locked_until) == (0, None)

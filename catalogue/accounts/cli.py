@@ -7,6 +7,7 @@ import sys
 import click
 
 from .. import errors
+from ..db import utcnow
 from ..cli import Context, fail, pass_context, require_schema
 from ..vocab import Pole, Role
 from .services import AccountService
@@ -57,6 +58,8 @@ def list_(ctx):
     """List staff accounts."""
     for user in _run(ctx, lambda s: s.list()):
         state = "" if user.active else " [disabled]"
+        if user.locked_until is not None and user.locked_until > utcnow():
+            state += " [locked]"
         pole = f" ({user.pole.value})" if user.pole else ""
         click.echo(f"{user.username:20} {user.role.value:14}{pole} {user.display_name}{state}")
 
@@ -78,7 +81,7 @@ def set_role(ctx, username, role, pole):
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
 @pass_context
 def reset_password(ctx, username, generate, password_stdin):
-    """Set a new password; the account's open sessions end."""
+    """Set a new password and unlock the account; its open sessions end."""
     password = secrets.token_urlsafe(12) if generate else _password(password_stdin)
     _run(ctx, lambda s: s.set_password(username, password))
     click.echo(f"Password of {username} changed." + (f" New password: {password}" if generate else ""))

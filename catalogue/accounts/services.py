@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -9,12 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import AccountLocked, Conflict, NotFound, ValidationFailed
 from ..i18n import N_
 from ..vocab import Pole, Role
 from .models import ApiToken, User
 
 MIN_PASSWORD_LENGTH = 10
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
 TOKEN_PREFIX = "cdm_"
 _hasher = PasswordHasher()
 # Verifying against a fixed hash when the user does not exist keeps the time
@@ -78,6 +81,8 @@ class AccountService:
             raise ValidationFailed(errors)
         user.password_hash = _hasher.hash(password)
         user.password_changed_at = self.clock()  # ends the user's open sessions
+        user.failed_logins = 0
+        user.locked_until = None
         self.session.flush()
         return user
 
@@ -88,7 +93,16 @@ class AccountService:
         return user
 
     def authenticate(self, username: str, password: str) -> User | None:
+        """The user if the password is right, else None.
+
+        Raises AccountLocked while the account is locked, even with the right
+        password. Failures are counted with ``record_failed_login``, in a
+        transaction of its own, since the caller rolls back a failed login.
+        """
         user = self.by_username(username or "")
+        if user is not None and user.locked_until is not None and user.locked_until > self.clock():
+            raise AccountLocked(N_("Too many failed attempts: this account is locked for a few minutes. "
+                                   "Try again later or ask an administrator."), until=user.locked_until)
         try:
             _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
         except (VerificationError, InvalidHashError):
@@ -97,7 +111,20 @@ class AccountService:
             return None
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = _hasher.hash(password)
+        user.failed_logins = 0
+        user.locked_until = None
         return user
+
+    def record_failed_login(self, username: str) -> None:
+        """Count a failed login; the fifth in a row locks the account for 15 minutes."""
+        user = self.by_username(username or "")
+        if user is None:
+            return
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = self.clock() + dt.timedelta(minutes=LOCK_MINUTES)
+            user.failed_logins = 0
+        self.session.flush()
 
     # API tokens ---------------------------------------------------------------
     def issue_token(self, username: str, name: str) -> tuple[ApiToken, str]:

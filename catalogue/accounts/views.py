@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
+from ..errors import AccountLocked
 from ..forms import ConfirmForm, LoginForm
 from ..web.transaction import db_session
 from .services import AccountService
@@ -29,13 +30,23 @@ def login():
         return render_template("accounts/login.html", form=form)
     status = 200
     if form.validate_on_submit():
-        user = AccountService(db_session()).authenticate(form.username.data, form.password.data)
+        try:
+            user = AccountService(db_session()).authenticate(form.username.data, form.password.data)
+        except AccountLocked as error:
+            form.password.errors = [gettext(error.message)]
+            return render_template("accounts/login.html", form=form), 429
         if user is not None:
             session.clear()  # a fresh session on login: no fixation
             login_user(user)
             session.permanent = True
             flash(gettext("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(_safe_next(form.next.data))
+        # A failed login answers 401, which rolls the request's transaction
+        # back; the failure count must stick, so it is committed here.
+        transaction = db_session()
+        transaction.rollback()
+        AccountService(transaction).record_failed_login(form.username.data)
+        transaction.commit()
         form.password.errors = [gettext("Unknown username or wrong password.")]
         status = 401
     else:

@@ -27,6 +27,8 @@ STATUS = {
     errors.DuplicateBarcode: 409,
     errors.Conflict: 409,
     errors.PermissionDenied: 403,
+    errors.AccountLocked: 429,
+    errors.CatalogueError: 400,  # any other domain error: the request cannot be carried out
 }
 
 HTTP_MESSAGES = {
