@@ -73,6 +73,8 @@ class Record(Stamped, Base):
     source: Mapped[str | None] = mapped_column(String(100))
     source_id: Mapped[str | None] = mapped_column(String(255))
     marc_flavour: Mapped[str | None] = mapped_column(String(16))  # "marc21" or "unimarc"
+    # Normalised title/author/year, the last resort when matching incoming records.
+    match_key: Mapped[str | None] = mapped_column(String(255), index=True)
     raw_marc: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -215,3 +217,17 @@ class AuditEvent(Base):
     actor = relationship("User", lazy="joined")
 
     __table_args__ = (Index("ix_audit_events_entity", "entity_type", "entity_id"),)
+
+
+class RecordDeletion(Base):
+    """A tombstone: a deleted record's identity, so OAI-PMH can report the
+    deletion and harvesters never silently lose track of it."""
+
+    __tablename__ = "record_deletions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(Integer, unique=True)
+    source: Mapped[str | None] = mapped_column(String(100))
+    source_id: Mapped[str | None] = mapped_column(String(255))
+    deleted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -17,6 +17,11 @@ class ImportRun(Base):
     kind: Mapped[str] = mapped_column(String(10))  # file, oai
     source: Mapped[str | None] = mapped_column(String(100))
     location: Mapped[str | None] = mapped_column(String(2000))  # file name or endpoint URL
+    syntax: Mapped[str | None] = mapped_column(String(20))  # iso2709, marcxml, oai-pmh
+    flavour: Mapped[str | None] = mapped_column(String(20))  # asked for: auto, marc21, unimarc
+    encoding: Mapped[str | None] = mapped_column(String(20))  # asked for: auto, utf-8, marc-8, iso-5426
+    rejects_file: Mapped[str | None] = mapped_column(String(2000))  # raw bytes of rejects, re-importable
+    error: Mapped[str | None] = mapped_column(Text)  # why a run stopped, if it did
     dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from catalogue.models import Record
+from catalogue.models import Record, RecordDeletion
 from tests.support.factories import csrf_token, login, make_item, make_record, make_user
 
 EN = {"Accept-Language": "en"}
@@ -190,6 +190,8 @@ def test_deleting_a_record_with_items_is_refused_then_allowed(client, db):
     assert client.post(f"/staff/records/{record.id}/delete", data={"csrf_token": token}).status_code == 302
     with db.session() as session:
         assert session.get(Record, record.id) is None
+        tombstone = session.query(RecordDeletion).one()  # OAI-PMH reports deletions from these
+        assert tombstone.record_id == record.id and tombstone.deleted_by_id is not None
     audit = client.get("/staff/audit", headers=EN).get_data(as_text=True)
     assert audit.count("Deleted") >= 2
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..db import like_pattern, paginate
 from ..errors import Conflict, NotFound, VersionConflict
 from ..i18n import N_
-from ..models import Contributor, Item, Record, RecordAudience, RecordPole
+from ..models import Contributor, Item, Record, RecordAudience, RecordDeletion, RecordPole
 from ..vocab import DocumentType, Origin
 from .base import Service
 from .snapshots import diff, plain_fields, record_fields, record_snapshot
@@ -97,6 +97,8 @@ class RecordService(Service):
                            count=count)
         self.audit.log("delete", "record", record.id, record_id=record.id, label=record.title,
                        changes=diff(record_fields(record), {}))
+        self.session.add(RecordDeletion(record_id=record.id, source=record.source, source_id=record.source_id,
+                                        deleted_at=self.clock(), deleted_by_id=self.actor_id))
         self.session.delete(record)
         self.session.flush()
 

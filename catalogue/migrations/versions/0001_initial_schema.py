@@ -104,6 +104,11 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('source', sa.String(length=100), nullable=True),
     sa.Column('location', sa.String(length=2000), nullable=True),
+    sa.Column('syntax', sa.String(length=20), nullable=True),
+    sa.Column('flavour', sa.String(length=20), nullable=True),
+    sa.Column('encoding', sa.String(length=20), nullable=True),
+    sa.Column('rejects_file', sa.String(length=2000), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
     sa.Column('dry_run', sa.Boolean(), nullable=False),
     sa.Column('started_at', catalogue.db.UTCDateTime(), nullable=False),
     sa.Column('finished_at', catalogue.db.UTCDateTime(), nullable=True),
@@ -117,6 +122,20 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['started_by_id'], ['users.id'], name=op.f('fk_import_runs_started_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_import_runs'))
     )
+    op.create_table('record_deletions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('source', sa.String(length=100), nullable=True),
+    sa.Column('source_id', sa.String(length=255), nullable=True),
+    sa.Column('deleted_at', catalogue.db.UTCDateTime(), nullable=False),
+    sa.Column('deleted_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['deleted_by_id'], ['users.id'], name=op.f('fk_record_deletions_deleted_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_record_deletions')),
+    sa.UniqueConstraint('record_id', name=op.f('uq_record_deletions_record_id'))
+    )
+    with op.batch_alter_table('record_deletions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_record_deletions_deleted_at'), ['deleted_at'], unique=False)
+
     op.create_table('records',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=500), nullable=False),
@@ -143,6 +162,7 @@ def upgrade() -> None:
     sa.Column('source', sa.String(length=100), nullable=True),
     sa.Column('source_id', sa.String(length=255), nullable=True),
     sa.Column('marc_flavour', sa.String(length=16), nullable=True),
+    sa.Column('match_key', sa.String(length=255), nullable=True),
     sa.Column('raw_marc', sa.LargeBinary(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', catalogue.db.UTCDateTime(), nullable=False),
@@ -157,6 +177,7 @@ def upgrade() -> None:
     with op.batch_alter_table('records', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_records_isbn'), ['isbn'], unique=False)
         batch_op.create_index(batch_op.f('ix_records_issn'), ['issn'], unique=False)
+        batch_op.create_index(batch_op.f('ix_records_match_key'), ['match_key'], unique=False)
         batch_op.create_index('ix_records_title', ['title'], unique=False)
 
     op.create_table('weeding_campaigns',
@@ -415,10 +436,15 @@ def downgrade() -> None:
     op.drop_table('weeding_campaigns')
     with op.batch_alter_table('records', schema=None) as batch_op:
         batch_op.drop_index('ix_records_title')
+        batch_op.drop_index(batch_op.f('ix_records_match_key'))
         batch_op.drop_index(batch_op.f('ix_records_issn'))
         batch_op.drop_index(batch_op.f('ix_records_isbn'))
 
     op.drop_table('records')
+    with op.batch_alter_table('record_deletions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_record_deletions_deleted_at'))
+
+    op.drop_table('record_deletions')
     op.drop_table('import_runs')
     with op.batch_alter_table('concepts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_concepts_pref_label_fr'))
