@@ -42,6 +42,13 @@ def create_app(config: dict | None = None):
     app.register_blueprint(views.bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(health.bp)
+    from importers.oai import server as oai_server
+
+    csrf.exempt(oai_server.bp)  # public and read-only; OAI-PMH allows POST
+    app.register_blueprint(oai_server.bp)
+    from importers import views as import_views
+
+    app.register_blueprint(import_views.bp)
     api.init_app(app, csrf)
     errors.init_app(app)  # after the API, whose own handlers this replaces
     return app

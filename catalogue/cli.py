@@ -117,3 +117,16 @@ def _redacted(url: str) -> str:
 from .accounts.cli import users  # noqa: E402
 
 main.add_command(users)
+
+from importers.cli_export import export  # noqa: E402
+
+main.add_command(export)
+
+from importers.cli_oai import harvest, scheduler  # noqa: E402
+
+main.add_command(harvest)
+main.add_command(scheduler)
+
+from importers.cli import import_command  # noqa: E402
+
+main.add_command(import_command, "import")

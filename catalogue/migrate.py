@@ -14,6 +14,12 @@ from .db import Database
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Which database objects are ours to migrate. APScheduler keeps its job
+    store in its own table, outside our models."""
+    return not (type_ == "table" and name == "apscheduler_jobs")
+
+
 def alembic_config(connection=None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -82,6 +82,9 @@ class Record(Stamped, Base):
     __table_args__ = (
         UniqueConstraint("source", "source_id", name="uq_records_source_source_id"),
         Index("ix_records_title", "title"),
+        Index("ix_records_updated_at", "updated_at"),  # OAI-PMH lists by datestamp
+        # Never reuse the id of a deleted record on SQLite: ids are OAI identifiers.
+        {"sqlite_autoincrement": True},
     )
 
     contributors: Mapped[list[Contributor]] = relationship(

@@ -8,7 +8,8 @@ from catalogue.schema import metadata
 
 def test_models_and_migrations_agree(db, backend):
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "include_object": migrate.include_object})
         assert compare_metadata(context, metadata) == []
     assert migrate.current_revision(db) == migrate.head_revision()
 

@@ -2,6 +2,7 @@
 connection in ``config.attributes`` so migrations share the app's engine."""
 from alembic import context
 
+from catalogue.migrate import include_object
 from catalogue.schema import metadata
 
 config = context.config
@@ -14,6 +15,7 @@ def run_migrations() -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..db import paginate
 from ..errors import DuplicateBarcode, NotFound, VersionConflict
 from ..i18n import N_
-from ..models import Item
+from ..models import Item, Record
 from .base import Service
 from .records import RecordService
 from .snapshots import diff, item_fields, item_snapshot, plain_fields
@@ -44,6 +44,7 @@ class ItemService(Service):
                     created_by_id=self.actor_id, updated_by_id=self.actor_id, **clean)
         self._flush(item, clean["barcode"])
         self.session.expire(record, ["items"])
+        self._touch(record.id)
         self.audit.log("create", "item", item.id, record_id=record.id,
                        label=f"{item.barcode} — {record.title}", changes=diff({}, item_fields(item)))
         return item
@@ -75,6 +76,7 @@ class ItemService(Service):
             raise _duplicate(clean["barcode"]) from None
         if not changes:
             return item
+        self._touch(item.record_id)
         self.audit.log("update", "item", item.id, record_id=item.record_id,
                        label=f"{item.barcode} — {item.record.title}", changes=changes)
         return item
@@ -87,6 +89,14 @@ class ItemService(Service):
                        label=f"{item.barcode} — {item.record.title}", changes=diff(item_fields(item), {}))
         self.session.delete(item)
         self.session.flush()
+        self._touch(item.record_id)
+
+    def _touch(self, record_id: int) -> None:
+        """Date the work as changed, so OAI-PMH harvesters fetch its new
+        holdings. A plain UPDATE: the work's version, which guards edits of
+        its own fields, must not change because a copy did."""
+        self.session.execute(update(Record).where(Record.id == record_id).values(updated_at=self.clock())
+                             .execution_options(synchronize_session=False))
 
     def _check_barcode(self, barcode: str) -> None:
         if self.by_barcode(barcode) is not None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..db import like_pattern, paginate
@@ -30,20 +30,7 @@ class RecordService(Service):
         ``text`` is a plain substring filter on title, ISBN/ISSN and call
         number for staff lists; visitors' search is the search engine's job.
         """
-        query = select(Record)
-        if text:
-            pattern = like_pattern(text)
-            query = query.where(or_(
-                func.lower(Record.title).like(pattern, escape="\\"),
-                func.lower(Record.subtitle).like(pattern, escape="\\"),
-                Record.isbn.like(pattern.replace("-", ""), escape="\\"),
-                Record.issn.like(pattern, escape="\\"),
-                func.lower(Record.call_number).like(pattern, escape="\\"),
-            ))
-        if document_type:
-            query = query.where(Record.document_type == DocumentType(document_type))
-        if pole:
-            query = query.where(Record.id.in_(select(RecordPole.record_id).where(RecordPole.pole == pole)))
+        query = filter_records(select(Record), text=text, document_type=document_type, pole=pole)
         return paginate(self.session, query.order_by(Record.updated_at.desc(), Record.id.desc()),
                         page=page, size=size)
 
@@ -120,6 +107,25 @@ class RecordService(Service):
             record.contributors.clear()
             record.contributors.extend(
                 Contributor(position=i, name=name, role=role) for i, (name, role) in enumerate(wanted))
+
+
+def filter_records(query: Select, *, text: str | None = None, document_type: str | None = None,
+                   pole: str | None = None) -> Select:
+    """The staff filters on works (shared by lists and the MARC export)."""
+    if text:
+        pattern = like_pattern(text)
+        query = query.where(or_(
+            func.lower(Record.title).like(pattern, escape="\\"),
+            func.lower(Record.subtitle).like(pattern, escape="\\"),
+            Record.isbn.like(pattern.replace("-", ""), escape="\\"),
+            Record.issn.like(pattern, escape="\\"),
+            func.lower(Record.call_number).like(pattern, escape="\\"),
+        ))
+    if document_type:
+        query = query.where(Record.document_type == DocumentType(document_type))
+    if pole:
+        query = query.where(Record.id.in_(select(RecordPole.record_id).where(RecordPole.pole == pole)))
+    return query
 
 
 def _sync(links: list, attribute: str, wanted: list, factory) -> None:

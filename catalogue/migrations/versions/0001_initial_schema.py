@@ -172,9 +172,11 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_records_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_records_updated_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_records')),
-    sa.UniqueConstraint('source', 'source_id', name='uq_records_source_source_id')
+    sa.UniqueConstraint('source', 'source_id', name='uq_records_source_source_id'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('records', schema=None) as batch_op:
+        batch_op.create_index('ix_records_updated_at', ['updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_records_isbn'), ['isbn'], unique=False)
         batch_op.create_index(batch_op.f('ix_records_issn'), ['issn'], unique=False)
         batch_op.create_index(batch_op.f('ix_records_match_key'), ['match_key'], unique=False)
@@ -436,6 +438,7 @@ def downgrade() -> None:
     op.drop_table('weeding_campaigns')
     with op.batch_alter_table('records', schema=None) as batch_op:
         batch_op.drop_index('ix_records_title')
+        batch_op.drop_index('ix_records_updated_at')
         batch_op.drop_index(batch_op.f('ix_records_match_key'))
         batch_op.drop_index(batch_op.f('ix_records_issn'))
         batch_op.drop_index(batch_op.f('ix_records_isbn'))

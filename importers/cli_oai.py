@@ -1,0 +1,86 @@
+"""``catalogue harvest`` and ``catalogue scheduler``: OAI-PMH harvesting."""
+from __future__ import annotations
+
+import json
+import signal
+import sys
+
+import click
+
+from catalogue.cli import Context, pass_context, require_schema
+
+
+@click.command()
+@click.argument("url", required=False)
+@click.option("--metadata-prefix", "metadata_prefix", default=None,
+              help="Metadata format to ask for (default: CATALOGUE_HARVEST_PREFIX, marc21).")
+@click.option("--set", "set_spec", default=None, help="Harvest only this set.")
+@click.option("--from", "from_date", default=None,
+              help="Harvest changes since this date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ) "
+                   "instead of since the last harvest.")
+@click.option("--source", default=None, help="Source name of the harvested records (default: the host).")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
+@pass_context
+def harvest(ctx: Context, url, metadata_prefix, set_spec, from_date, source, as_json):
+    """Harvest an OAI-PMH repository (default: CATALOGUE_HARVEST_URL) since the last harvest."""
+    from importers.jobs import NothingToHarvest, nightly_harvest
+    from importers.oai import parse_datestamp
+
+    if from_date is not None:
+        try:
+            parse_datestamp(from_date)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--from") from None
+    with ctx.app.app_context():
+        require_schema(ctx)
+
+    def progress(report):
+        if not as_json:
+            click.echo(f"page {report.pages}: {report.read} read, {report.deleted} deletions", err=True)
+
+    try:
+        report = nightly_harvest(ctx.app, url=url, metadata_prefix=metadata_prefix, set_spec=set_spec,
+                                 from_date=from_date, source=source, progress=progress)
+    except NothingToHarvest as error:
+        raise click.UsageError(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        click.echo(f"Harvest of {report.url} (run {report.run_id}, from {report.from_date or 'the beginning'}): "
+                   f"{report.read} read, {report.created} created, {report.updated} updated, "
+                   f"{report.unchanged} unchanged, {report.rejected} rejected "
+                   f"({report.deleted} deletions).")
+        if report.rejects_file:
+            click.echo(f"Rejected records: {report.rejects_file}")
+        if report.next_from:
+            click.echo(f"Next harvest from {report.next_from}.")
+    if report.error:
+        click.secho(f"The harvest stopped: {report.error}", fg="red", err=True)
+        sys.exit(1)
+
+
+@click.command()
+@pass_context
+def scheduler(ctx: Context):
+    """Run the nightly harvest (CATALOGUE_HARVEST_CRON) until stopped."""
+    from importers.jobs import build_scheduler
+
+    with ctx.app.app_context():
+        require_schema(ctx)
+    config = ctx.app.config
+    if not config["HARVEST_URL"]:
+        raise click.UsageError("Set CATALOGUE_HARVEST_URL to the OAI-PMH repository to harvest.")
+    try:
+        runner = build_scheduler(ctx.app)
+    except ValueError as error:
+        raise click.UsageError(f"CATALOGUE_HARVEST_CRON: {error}") from None
+    click.echo(f"Harvesting {config['HARVEST_URL']} on \"{config['HARVEST_CRON']}\" "
+               f"({config['BABEL_DEFAULT_TIMEZONE']}); Ctrl+C to stop.")
+    # A service manager stops us with SIGTERM: leave as cleanly as on Ctrl+C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        runner.start()
+    except (KeyboardInterrupt, SystemExit):
+        if runner.running:
+            runner.shutdown(wait=False)
+    click.echo("Scheduler stopped.")

@@ -1,0 +1,128 @@
+"""Background jobs: the nightly OAI-PMH harvest and the scheduler that runs it.
+
+``catalogue scheduler`` runs APScheduler's BlockingScheduler in its own
+process, apart from the web server: one harvest at a time (max_instances=1),
+missed runs collapsed into one (coalesce) and still run if the scheduler was
+down for less than MISFIRE_GRACE_SECONDS. Jobs live in the database
+(table ``apscheduler_jobs``, created by APScheduler, not by our migrations).
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from .oai.harvester import Harvester, HarvestReport, default_source
+from .oai.http import HttpFetch, RetryPolicy
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "nightly-harvest"
+JOBS_TABLE = "apscheduler_jobs"
+MISFIRE_GRACE_SECONDS = 6 * 3600
+
+
+class NothingToHarvest(Exception):
+    pass
+
+
+def nightly_harvest(app, *, url: str | None = None, metadata_prefix: str | None = None,
+                    set_spec: str | None = None, from_date: str | None = None, source: str | None = None,
+                    progress=None, retry: RetryPolicy | None = None) -> HarvestReport:
+    """Harvest ``url``, or the repository of the CATALOGUE_HARVEST_* settings.
+
+    The settings' set and source apply only to the configured repository;
+    an explicit ``url`` takes its options from the arguments alone.
+    """
+    config = app.config
+    configured = url is None or url == config["HARVEST_URL"]
+    url = url or config["HARVEST_URL"]
+    if not url:
+        raise NothingToHarvest("No repository to harvest: give a URL or set CATALOGUE_HARVEST_URL.")
+    if configured:
+        set_spec = set_spec or config["HARVEST_SET"]
+        source = source or config["HARVEST_SOURCE"]
+    harvester = Harvester(
+        app.extensions["catalogue.db"],
+        fetch=HttpFetch(timeout=config["HARVEST_TIMEOUT_SECONDS"]),
+        retry=retry or RetryPolicy(attempts=config["HARVEST_ATTEMPTS"]),
+        rejects_dir=Path(config["INSTANCE_DIR"]) / "rejects",
+        rules=config.get("IMPORT_MATCH_RULES"),  # CATALOGUE_IMPORT_MATCH_RULES, as `catalogue import`
+    )
+    return harvester.harvest(url, metadata_prefix or config["HARVEST_PREFIX"], set_spec=set_spec,
+                             from_date=from_date, source=source or default_source(url), progress=progress)
+
+
+def scheduled_harvest() -> None:
+    """The scheduled job. It takes no arguments because the job store pickles
+    them, and builds its app from the environment, as the scheduler did."""
+    from catalogue import create_app
+
+    app = create_app()
+    try:
+        report = nightly_harvest(app)
+    finally:
+        app.extensions["catalogue.db"].dispose()
+    if report.error:
+        log.error("Harvest of %s stopped: %s (run %s)", report.url, report.error, report.run_id)
+    else:
+        log.info("Harvest of %s: %s read, %s created, %s updated, %s unchanged, %s rejected (run %s)",
+                 report.url, report.read, report.created, report.updated, report.unchanged,
+                 report.rejected, report.run_id)
+
+
+def build_scheduler(app):
+    """A BlockingScheduler holding the nightly harvest, not started."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    timezone = app.config["BABEL_DEFAULT_TIMEZONE"]
+    scheduler = BlockingScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=app.extensions["catalogue.db"].engine,
+                                                 tablename=JOBS_TABLE)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS},
+        timezone=timezone,
+    )
+    scheduler.add_job(f"{__name__}:scheduled_harvest", cron_trigger(app.config["HARVEST_CRON"], timezone),
+                      id=JOB_ID, name="Nightly OAI-PMH harvest", replace_existing=True)
+    return scheduler
+
+
+CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def cron_trigger(expression: str, timezone):
+    """A CronTrigger from a standard crontab line.
+
+    APScheduler 3 reads day-of-week numbers from Monday = 0, where crontab
+    says Sunday = 0 (or 7): numbers are turned into day names first.
+    """
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ValueError(f"{expression!r} is not a crontab line (five fields: minute hour day month weekday)")
+    fields[4] = _weekday_names(fields[4])
+    return CronTrigger.from_crontab(" ".join(fields), timezone=timezone)
+
+
+def _weekday_names(field: str) -> str:
+    days: list[int] = []
+    for part in field.split(","):
+        body, slash, step = part.partition("/")
+        try:
+            if body == "*":
+                low, high = 0, 6
+            elif "-" in body:
+                low, high = (int(x) for x in body.split("-", 1))
+            else:
+                low = high = int(body)
+                if slash:
+                    high = 6
+            days += range(low, high + 1, int(step) if slash else 1)
+        except ValueError:
+            return field  # names (mon-fri...): APScheduler reads them as crontab does
+    if field == "*" or not days:
+        return field
+    if any(not 0 <= day <= 7 for day in days):
+        raise ValueError(f"{field!r}: days of the week go from 0 to 7 (0 and 7 are Sunday)")
+    return ",".join(dict.fromkeys(CRON_DAYS[day] for day in days))
