@@ -119,7 +119,7 @@ def _changed_groups(record: Record, marc: pymarc.Record) -> dict[str, set[str]]:
     Maps to a set of tags to drop (only meaningful for "subjects").
     """
     from .mapping import to_catalogue
-    from .services import _clean as clean_mapped
+    from .services import clean_mapped
 
     everything = {group: set() for group in [*F.GROUP_TAGS, "document_type", "subjects"]}
     try:

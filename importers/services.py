@@ -73,7 +73,7 @@ def read_stage(raw, flavour: str = "auto", today: dt.date | None = None) -> Inco
             # No 001 nor 035: the content is the identity, so that importing
             # the same file again finds these records too.
             mapped.source_id = "sha1:" + hashlib.sha1(incoming.raw_marc).hexdigest()
-        clean = incoming.clean = _clean(mapped.data, today or dt.date.today())
+        clean = incoming.clean = clean_mapped(mapped.data, today or dt.date.today())
         author = clean["contributors"][0]["name"] if clean["contributors"] else None
         incoming.key = matching.match_key(mapped.filing_title or clean["title"], author, clean["year"])
         mapped.data = {}  # superseded by clean: not worth sending to the writing process
@@ -263,7 +263,7 @@ class _NoWorks:
         return False
 
 
-def _clean(data: dict, today: dt.date) -> dict:
+def clean_mapped(data: dict, today: dt.date) -> dict:
     """clean_record, dropping the values it refuses that a source may get
     wrong (the raw MARC keeps them); a missing title still fails.
 
