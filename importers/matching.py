@@ -13,19 +13,16 @@ record by record in memory, so a batch of 500 costs four SELECTs.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from catalogue.matchkey import match_key
 from catalogue.models import Contributor, Record
 
 RULES = ("source_id", "isbn", "issn", "key")
 DEFAULT_RULES = "source_id,isbn,issn,key"
-ARTICLES = frozenset({"le", "la", "les", "l", "the", "a", "an"})
-_WORD = re.compile(r"\w+")
 
 
 def parse_rules(value: str | None) -> tuple[str, ...]:
@@ -41,39 +38,6 @@ def parse_rules(value: str | None) -> tuple[str, ...]:
         if rule not in rules:
             rules.append(rule)
     return tuple(rules)
-
-
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
-def _words(value: str | None) -> list[str]:
-    """Lower-case words without accents: "L'Économie" -> ["l", "economie"]."""
-    if not value:
-        return []
-    value = value.casefold()
-    if not value.isascii():
-        value = _COMBINING.sub("", unicodedata.normalize("NFKD", value))
-    return _WORD.findall(value.replace("_", " "))
-
-
-def surname(name: str | None) -> str:
-    """"Martin, Léa" -> "martin"; "Léa Martin" -> "martin"; corporate names whole."""
-    if not name:
-        return ""
-    head = name.split(",", 1)[0] if "," in name else name.split()[-1] if " " in name.strip() else name
-    return " ".join(_words(head))
-
-
-def match_key(title: str | None, author: str | None, year: int | None) -> str | None:
-    """Normalised "title|surname|year", or None when there is too little to
-    tell works apart (no title words, or neither author nor year)."""
-    words = [w for w in _words(title) if w not in ARTICLES]
-    if not words:
-        return None
-    name = surname(author)
-    if not name and not year:
-        return None
-    return f"{' '.join(words)}|{name}|{year or ''}"[:255]
 
 
 def record_key(record: Record) -> str | None:

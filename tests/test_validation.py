@@ -90,3 +90,18 @@ def test_item_rules():
     clean = clean_item({"barcode": " CM1 ", "price": "12,5", "acquired_on": "2024-02-29"}, today=TODAY)
     assert clean["barcode"] == "CM1" and str(clean["price"]) == "12.50"
     assert clean["status"].value == "available" and clean["library"].value == "cite"
+
+
+def test_the_record_service_keeps_the_match_key_current(db):
+    from catalogue.services import RecordService
+    from catalogue.services.snapshots import record_fields
+    from tests.support.factories import make_record
+
+    record = make_record(db, title="Le CV qui fait mouche", year=2021,
+                         contributors=[{"name": "Durand, Élise", "role": "aut"}])
+    assert record.match_key == "cv qui fait mouche|durand|2021"
+    with db.transaction() as session:
+        data = record_fields(RecordService(session).get(record.id))
+        data["year"] = 2024
+        updated = RecordService(session).update(record.id, data, expected_version=record.version)
+        assert updated.match_key == "cv qui fait mouche|durand|2024"

@@ -6,6 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..db import like_pattern, paginate
 from ..errors import Conflict, NotFound, VersionConflict
 from ..i18n import N_
+from ..matchkey import match_key
 from ..models import Contributor, Item, Record, RecordAudience, RecordDeletion, RecordPole
 from ..vocab import DocumentType, Origin
 from .base import Service
@@ -41,6 +42,7 @@ class RecordService(Service):
         record = Record(origin=origin, created_at=now, updated_at=now,
                         created_by_id=self.actor_id, updated_by_id=self.actor_id)
         self._apply(record, clean)
+        record.match_key = _key(clean)
         self.session.add(record)
         self.session.flush()
         self.audit.log("create", "record", record.id, record_id=record.id, label=record.title,
@@ -65,6 +67,7 @@ class RecordService(Service):
                 if changes:
                     record.updated_at = self.clock()
                     record.updated_by_id = self.actor_id
+                    record.match_key = _key(clean)
         except StaleDataError:
             # Another transaction committed between our read and our write.
             self.session.refresh(record)
@@ -107,6 +110,12 @@ class RecordService(Service):
             record.contributors.clear()
             record.contributors.extend(
                 Contributor(position=i, name=name, role=role) for i, (name, role) in enumerate(wanted))
+
+
+def _key(clean: dict) -> str | None:
+    """The work's match key, kept current so imports can find works catalogued here."""
+    first = clean["contributors"][0]["name"] if clean["contributors"] else None
+    return match_key(clean["title"], first, clean["year"])
 
 
 def filter_records(query: Select, *, text: str | None = None, document_type: str | None = None,

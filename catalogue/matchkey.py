@@ -1,0 +1,44 @@
+"""The match key: a work's normalised title, first author's surname and year.
+
+It is the last-resort rule when an incoming MARC record is matched against
+the catalogue. It lives here, not in importers/, because the record service
+keeps it current whenever a work is catalogued or edited.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ARTICLES = frozenset({"le", "la", "les", "l", "the", "a", "an"})
+_WORD = re.compile(r"\w+")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def _words(value: str | None) -> list[str]:
+    """Lower-case words without accents: "L'Économie" -> ["l", "economie"]."""
+    if not value:
+        return []
+    value = value.casefold()
+    if not value.isascii():
+        value = _COMBINING.sub("", unicodedata.normalize("NFKD", value))
+    return _WORD.findall(value.replace("_", " "))
+
+
+def surname(name: str | None) -> str:
+    """"Martin, Léa" -> "martin"; "Léa Martin" -> "martin"; corporate names whole."""
+    if not name:
+        return ""
+    head = name.split(",", 1)[0] if "," in name else name.split()[-1] if " " in name.strip() else name
+    return " ".join(_words(head))
+
+
+def match_key(title: str | None, author: str | None, year: int | None) -> str | None:
+    """Normalised "title|surname|year", or None when there is too little to
+    tell works apart (no title words, or neither author nor year)."""
+    words = [w for w in _words(title) if w not in ARTICLES]
+    if not words:
+        return None
+    name = surname(author)
+    if not name and not year:
+        return None
+    return f"{' '.join(words)}|{name}|{year or ''}"[:255]
