@@ -49,6 +49,11 @@ def create_app(config: dict | None = None):
     from importers import views as import_views
 
     app.register_blueprint(import_views.bp)
+    from thesaurus import api as thesaurus_api
+    from thesaurus import views as thesaurus_views
+
+    app.register_blueprint(thesaurus_views.bp)
     api.init_app(app, csrf)
+    thesaurus_api.init_app(api.api, csrf)
     errors.init_app(app)  # after the API, whose own handlers this replaces
     return app

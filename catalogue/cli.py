@@ -92,7 +92,7 @@ def serve(ctx: Context, host: str, port: int, threads: int | None):
               help="Also create one demo staff account per role.")
 @pass_context
 def demo(ctx: Context, accounts: bool):
-    """Load the demo collection (about 150 works with their items). Safe to run twice."""
+    """Load the demo thesaurus and collection (about 150 works with their items). Safe to run twice."""
     from .demo import DEMO_PASSWORD, load_demo
 
     with ctx.app.app_context():
@@ -102,6 +102,7 @@ def demo(ctx: Context, accounts: bool):
                 report = load_demo(session, accounts=accounts)
         except errors.CatalogueError as error:
             fail(error)
+    click.echo(f"Demo thesaurus: {report.concepts} concepts added.")
     click.echo(f"Demo collection: {report.created} works created, {report.skipped} already present, "
                f"{report.items} items.")
     if report.accounts:
@@ -130,3 +131,7 @@ main.add_command(scheduler)
 from importers.cli import import_command  # noqa: E402
 
 main.add_command(import_command, "import")
+
+from thesaurus.cli import thesaurus  # noqa: E402
+
+main.add_command(thesaurus)

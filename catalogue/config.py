@@ -67,6 +67,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CATALOGUE_IMPORT_MATCH_RULES", "source_id,isbn,issn,key",
             "How imported records find the work they describe, rules tried in order "
             "(see *Matching and merging*)."),
+    Setting("CATALOGUE_THESAURUS_BASE_URI", "https://thesaurus.cite-des-metiers.invalid/concept/",
+            "Prefix of the URI given to a concept created here (imported concepts keep theirs)."),
 )
 
 
@@ -126,6 +128,7 @@ def load(environ=None) -> dict:
         "HARVEST_ATTEMPTS": int(_env("CATALOGUE_HARVEST_ATTEMPTS", environ)),
         "HARVEST_TIMEOUT_SECONDS": float(_env("CATALOGUE_HARVEST_TIMEOUT_SECONDS", environ)),
         "IMPORT_MATCH_RULES": _env("CATALOGUE_IMPORT_MATCH_RULES", environ),
+        "THESAURUS_BASE_URI": _env("CATALOGUE_THESAURUS_BASE_URI", environ),
         "WTF_CSRF_TIME_LIMIT": None,
         "JSON_SORT_KEYS": False,
     }

@@ -73,3 +73,16 @@ class AccountLocked(CatalogueError):
 
 class PermissionDenied(CatalogueError):
     code = "forbidden"
+
+
+class ThesaurusRuleViolation(CatalogueError):
+    """An import or an edit would break the thesaurus (a cycle, a label
+    clash...). ``findings`` are the ``thesaurus.skos.findings.Finding``s that
+    say why; nothing is applied."""
+
+    code = "thesaurus_rule"
+
+    def __init__(self, findings: list, message: str = N_("This change would break the thesaurus."),
+                 **params: Any):
+        super().__init__(message, **params)
+        self.findings = list(findings)

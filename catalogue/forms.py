@@ -31,6 +31,17 @@ class MultiCheckboxField(SelectMultipleField):
         pass  # unknown values are reported by the services
 
 
+class IdListField(SelectMultipleField):
+    """Ids posted as repeated values (ticked checkboxes: a record's descriptors,
+    a concept's broader concepts). Unknown ids are the services' to report."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, coerce=int, choices=[], validate_choice=False, **kwargs)
+
+    def pre_validate(self, form):
+        pass
+
+
 class ContributorForm(Form):
     name = StringField(_l("Name"))
     role = SelectField(_l("Role"), choices=_choices(ContributorRole), validate_choice=False)
@@ -52,6 +63,8 @@ class RecordForm(FlaskForm):
     document_type = SelectField(_l("Document type"), choices=_choices(DocumentType), validate_choice=False)
     audiences = MultiCheckboxField(_l("Audiences"), choices=_choices(Audience))
     poles = MultiCheckboxField(_l("Advice poles"), choices=_choices(Pole))
+    descriptors = IdListField(_l("Descriptors"))  # concept ids, picked with static/descriptors.js
+    descriptors_query = StringField(_l("Add a descriptor"))
     summary = TextAreaField(_l("Summary"))
     notes = TextAreaField(_l("Notes"))
     local_notes = TextAreaField(_l("Internal note"), description=_l("Seen by staff only; never replaced by imports."))
@@ -65,10 +78,11 @@ class RecordForm(FlaskForm):
 
     def to_data(self) -> dict:
         data = {name: field.data for name, field in self._fields.items()
-                if name not in ("csrf_token", "version", "contributors", "languages")}
+                if name not in ("csrf_token", "version", "contributors", "languages", "descriptors_query")}
         data["languages"] = [code.strip() for code in (self.languages.data or "").replace(";", ",").split(",")]
         data["contributors"] = [{"name": row.form.name.data, "role": row.form.role.data}
                                 for row in self.contributors]
+        data["descriptors"] = list(dict.fromkeys(self.descriptors.data or []))
         return data
 
     def add_blank_contributors(self) -> None:

@@ -29,8 +29,24 @@ def alembic_config(connection=None) -> Config:
 
 def upgrade(database: Database, revision: str = "head") -> None:
     """Create the schema on an empty database or bring an existing one up to date."""
-    with database.engine.begin() as connection:
-        command.upgrade(alembic_config(connection), revision)
+    if not database.is_sqlite:
+        with database.engine.begin() as connection:
+            command.upgrade(alembic_config(connection), revision)
+        return
+    # SQLite alters a table by copying it and dropping the original, and a
+    # DROP with foreign keys on deletes every child row through ON DELETE
+    # CASCADE. The pragma only takes effect outside a transaction.
+    with database.engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), revision)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"The upgrade left rows pointing nowhere: {broken[:5]}")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def current_revision(database: Database) -> str | None:

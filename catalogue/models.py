@@ -93,7 +93,7 @@ class Record(Stamped, Base):
     pole_links: Mapped[list[RecordPole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     audience_links: Mapped[list[RecordAudience]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     descriptor_links: Mapped[list[RecordDescriptor]] = relationship(cascade="all, delete-orphan")
-    subjects: Mapped[list[RecordSubject]] = relationship(cascade="all, delete-orphan")
+    subjects: Mapped[list[RecordSubject]] = relationship(cascade="all, delete-orphan", order_by="RecordSubject.id")
     items: Mapped[list[Item]] = relationship(
         back_populates="record", cascade="all, delete-orphan", order_by="Item.id")
 
@@ -138,9 +138,18 @@ class RecordDescriptor(Base):
     __tablename__ = "record_descriptors"
 
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
-    concept_id: Mapped[int] = mapped_column(ForeignKey("concepts.id", ondelete="CASCADE"), primary_key=True)
+    # Indexed on its own: "the records indexed with this concept" is asked on
+    # every thesaurus edit (re-indexing marks, merges, deprecated-in-use).
+    concept_id: Mapped[int] = mapped_column(ForeignKey("concepts.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
     added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+def _heading_key(context) -> str:
+    from thesaurus.text import fold
+
+    return fold(context.get_current_parameters()["heading"])
 
 
 class RecordSubject(Base):
@@ -155,6 +164,9 @@ class RecordSubject(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
     heading: Mapped[str] = mapped_column(String(500))
+    # thesaurus.text.fold(heading): how the alignment queue groups spellings.
+    heading_key: Mapped[str] = mapped_column(String(500), index=True, default=_heading_key,
+                                             onupdate=_heading_key)
     vocabulary: Mapped[str | None] = mapped_column(String(50))
     tag: Mapped[str | None] = mapped_column(String(3))
 
@@ -234,3 +246,15 @@ class RecordDeletion(Base):
     source_id: Mapped[str | None] = mapped_column(String(255))
     deleted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class ReindexRequest(Base):
+    """A record whose search document must be rebuilt (a descriptor's labels
+    or place in the hierarchy changed). The search indexer drains the queue;
+    one row per record however many times it is marked."""
+
+    __tablename__ = "reindex_queue"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    reason: Mapped[str] = mapped_column(String(64))

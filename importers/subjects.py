@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from catalogue.models import RecordDescriptor, RecordSubject
 from thesaurus.models import Concept, ConceptLabel
+from thesaurus.vocab import ConceptStatus
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def suggested_descriptors(session: Session, record_id: int) -> list[Suggestion]:
         select(Concept).where(
             or_(Concept.pref_label_fr.in_(forms), Concept.pref_label_en.in_(forms),
                 func.lower(Concept.pref_label_fr).in_({f.lower() for f in forms}), Concept.id.in_(labelled)),
-            Concept.deprecated.is_(False), Concept.id.not_in(already))
+            Concept.status != ConceptStatus.DEPRECATED, Concept.id.not_in(already))
         .order_by(Concept.id)).all()
     suggestions = []
     for concept in concepts:

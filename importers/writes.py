@@ -17,6 +17,8 @@ from catalogue.services.records import RecordService
 from catalogue.services.snapshots import RECORD_FIELDS, diff, plain_fields, record_fields
 from catalogue.services.validation import clean_record
 from catalogue.vocab import DocumentType, Origin
+from thesaurus.services.alignment import apply_mappings
+from thesaurus.text import fold
 
 from . import matching
 from .bulk import BulkInsert, allocate_ids
@@ -52,7 +54,7 @@ def insert_records(service, run, pending: list[NewRecord], barcodes: dict) -> No
         records.append(row)
         contributors += [{"record_id": record_id, "position": i, "name": c["name"], "role": c["role"]}
                          for i, c in enumerate(p.clean["contributors"])]
-        subjects += [{"record_id": record_id, "heading": h, "vocabulary": v, "tag": t}
+        subjects += [{"record_id": record_id, "heading": h, "heading_key": fold(h), "vocabulary": v, "tag": t}
                      for h, v, t in p.mapped.subjects]
         poles += [{"record_id": record_id, "pole": v} for v in p.mapped.local.get("poles", ())]
         audiences += [{"record_id": record_id, "audience": v} for v in p.mapped.local.get("audiences", ())]
@@ -79,6 +81,8 @@ def insert_records(service, run, pending: list[NewRecord], barcodes: dict) -> No
                         (AuditEvent, events)):
         if rows:
             BulkInsert(session, model.__table__, tuple(rows[0])).insert(rows)
+    if subjects:  # headings mapped to concepts give their descriptors (issue 4)
+        apply_mappings(session, {row["record_id"] for row in subjects}, actor_id=actor, now=now)
 
 
 def merge_record(service, run, record: Record, p, barcodes: dict, *, apply: bool = True) -> str:
@@ -142,6 +146,8 @@ def merge_record(service, run, record: Record, p, barcodes: dict, *, apply: bool
     record.match_key = matching.match_key(title, author, record.year)
     record.updated_at, record.updated_by_id = now, service.actor_id
     service.session.flush()
+    if subjects != ours:  # headings mapped to concepts give their descriptors (issue 4)
+        apply_mappings(service.session, [record.id], actor_id=service.actor_id, now=now)
     service.audit.log("update", "record", record.id, record_id=record.id, label=record.title, changes=changes)
     return "updated"
 

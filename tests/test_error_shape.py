@@ -14,7 +14,7 @@ from tests.support.factories import make_item, make_record, make_token, make_use
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 REQUIRED = {"status", "code", "message"}
-OPTIONAL = {"fields", "current", "submitted"}
+OPTIONAL = {"fields", "current", "submitted", "findings"}
 
 # What each error case must answer, and which optional keys it carries.
 EXPECTED = {
@@ -29,6 +29,7 @@ EXPECTED = {
     "stale item version": (409, "version_conflict", {"current", "submitted"}),
     "work with items": (409, "conflict", set()),
     "invalid isbn": (422, "validation_failed", {"fields"}),
+    "thesaurus cycle": (422, "thesaurus_rule", {"findings"}),
     "wrong json type": (422, "validation_failed", {"fields"}),
     "bad query argument": (422, "validation_failed", {"fields"}),
     "malformed json": (400, "bad_request", set()),
@@ -70,6 +71,9 @@ def error_cases(client, db) -> dict:
     moved = client.put(f"/api/v1/items/{item.id}", headers=doc,
                        json={"barcode": "CM1", "location": "Salle 2", "version": 1})
     assert moved.status_code == 200
+    work = client.post("/api/v1/concepts", headers=doc, json={"pref_labels": {"fr": "Travail"}}).get_json()
+    job = client.post("/api/v1/concepts", headers=doc,
+                      json={"pref_labels": {"fr": "Emploi"}, "broader": [work["id"]]}).get_json()
 
     return {
         "no token": client.get("/api/v1/records"),
@@ -85,6 +89,8 @@ def error_cases(client, db) -> dict:
         "stale item version": client.put(f"/api/v1/items/{item.id}", headers=doc,
                                          json={"barcode": "CM1", "location": "Salle 3", "version": 1}),
         "work with items": client.delete(f"/api/v1/records/{record.id}", headers=doc),
+        "thesaurus cycle": client.post(f"/api/v1/concepts/{work['id']}/move", json={"broader": [job["id"]]},
+                                       headers=doc),
         "invalid isbn": client.post("/api/v1/records", json=record_data(isbn="9782070360247"), headers=doc),
         "wrong json type": client.post("/api/v1/records", json=record_data(year="abc"), headers=doc),
         "bad query argument": client.get("/api/v1/records?size=0", headers=doc),
@@ -112,6 +118,9 @@ def check_shape(name: str, response) -> dict:
     for key in ("current", "submitted"):
         if key in error:
             assert isinstance(error[key], dict), (name, key)
+    for finding in error.get("findings", []):
+        assert set(finding) == {"code", "severity", "concepts", "message"}, (name, finding)
+        assert set(finding["message"]) == {"fr", "en"}, (name, finding)
     return error
 
 

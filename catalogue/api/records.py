@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from ..accounts.permissions import DELETE_CATALOGUE, EDIT_CATALOGUE, VIEW_STAFF
 from ..models import Item
 from ..services import AuditTrail, ItemService, RecordService
+from ..services.descriptors import descriptor_refs
 from ..services.snapshots import item_snapshot, record_snapshot
 from . import schemas
 from .common import api_user, blueprint, db_session, documented, page, require_api
@@ -18,11 +19,13 @@ def _service() -> RecordService:
 
 
 def _with_counts(records) -> list[dict]:
-    """Snapshots with their number of items, counted in one query."""
+    """Snapshots with their number of items and their descriptors, one query each."""
     ids = [r.id for r in records]
     counts = dict(db_session().execute(
         select(Item.record_id, func.count()).where(Item.record_id.in_(ids)).group_by(Item.record_id)).all())
-    return [dict(record_snapshot(r), item_count=counts.get(r.id, 0)) for r in records]
+    descriptors = descriptor_refs(db_session(), ids)
+    return [dict(record_snapshot(r), item_count=counts.get(r.id, 0), descriptors=descriptors.get(r.id, []))
+            for r in records]
 
 
 def _with_count(record) -> dict:

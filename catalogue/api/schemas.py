@@ -28,6 +28,8 @@ class ErrorDetail(Schema):
                                metadata={"description": "Field name (dotted for rows) -> messages."})
     current = fields.Dict(metadata={"description": "Version conflicts: the stored version."})
     submitted = fields.Dict(metadata={"description": "Version conflicts: what was sent."})
+    findings = fields.List(fields.Dict(), metadata={
+        "description": "Thesaurus rule violations: each {code, severity, concepts, message: {fr, en}}."})
 
 
 class ApiError(Schema):
@@ -85,6 +87,9 @@ class RecordFields(Strict):
     subscription_status = fields.String(allow_none=True, validate=validate.OneOf(
         SubscriptionStatus.values() + [None]))
     holdings_statement = fields.String(allow_none=True, metadata={"description": "Periodicals only."})
+    descriptors = fields.List(fields.Integer(strict=True), metadata={
+        "description": "Concept ids of the thesaurus the work is indexed with. Left out, the work keeps "
+                       "its descriptors. A deprecated concept cannot be added: use its replacement."})
 
 
 class RecordUpdate(RecordFields):
@@ -92,7 +97,14 @@ class RecordUpdate(RecordFields):
         "description": "The version you read. A different stored version answers 409."})
 
 
+class Descriptor(Schema):
+    id = fields.Integer()
+    uri = fields.String()
+    label = fields.String(metadata={"description": "The concept's French preferred label."})
+
+
 class Record(RecordFields):
+    descriptors = fields.List(fields.Nested(Descriptor))
     id = fields.Integer()
     version = fields.Integer()
     origin = _codes(Origin)

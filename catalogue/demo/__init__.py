@@ -1,6 +1,10 @@
 """The demo collection: about 150 works typical of a Cité des métiers,
 written for this project (see works.json), loaded through the services so
-every rule applies and every work shows in the audit trail."""
+every rule applies and every work shows in the audit trail.
+
+A small demo thesaurus (thesaurus.ttl, also our own) is imported first, and
+the works are indexed with its concepts: works.json names them by the last
+part of their URI ("vae")."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +18,13 @@ from sqlalchemy.orm import Session
 from ..accounts.services import AccountService
 from ..models import Item
 from ..services import ItemService, RecordService
+from ..vocab import Pole
+from thesaurus.models import Concept, ConceptCollection, ConceptScheme
 
 WORKS = Path(__file__).with_name("works.json")
+THESAURUS = Path(__file__).with_name("thesaurus.ttl")
+THESAURUS_SCHEME = "https://thesaurus.cite-des-metiers.invalid/demo/scheme"
+CONCEPT_PREFIX = "https://thesaurus.cite-des-metiers.invalid/demo/concept/"
 DEMO_PASSWORD = "cite-demo-2026"
 DEMO_ACCOUNTS = (
     ("documentaliste", "documentalist", None, "Camille Documentaliste"),
@@ -31,6 +40,7 @@ class DemoReport:
     created: int = 0
     skipped: int = 0
     items: int = 0
+    concepts: int = 0
     accounts: list[str] = field(default_factory=list)
 
 
@@ -44,6 +54,9 @@ def load_demo(session: Session, *, accounts: bool = True) -> DemoReport:
                 people.create(username, DEMO_PASSWORD, role, display_name=name, pole=pole)
                 report.accounts.append(f"{username} ({role})")
     actor = AccountService(session).by_username("documentaliste")
+    report.concepts = load_thesaurus(session, actor)
+    concepts = dict(session.execute(
+        select(Concept.uri, Concept.id).where(Concept.uri.startswith(CONCEPT_PREFIX))).all())
     records, items = RecordService(session, actor), ItemService(session, actor)
     known = set(session.scalars(select(Item.barcode)))
     for work in json.loads(WORKS.read_text(encoding="utf-8")):
@@ -51,6 +64,9 @@ def load_demo(session: Session, *, accounts: bool = True) -> DemoReport:
         if any(copy["barcode"] in known for copy in copies):
             report.skipped += 1
             continue
+        # Concepts deleted or deprecated since are simply left out.
+        work["descriptors"] = [concepts[CONCEPT_PREFIX + slug] for slug in work.pop("descriptors", [])
+                               if CONCEPT_PREFIX + slug in concepts]
         record = records.create(work)
         for copy in copies:
             extras = {key: copy.pop(key) for key in _ITEM_EXTRAS}
@@ -64,3 +80,20 @@ def load_demo(session: Session, *, accounts: bool = True) -> DemoReport:
         report.created += 1
     session.flush()
     return report
+
+
+def load_thesaurus(session: Session, actor=None) -> int:
+    """Import the demo thesaurus unless its scheme is already there (a second
+    run must not undo what documentalists changed since). Returns the number
+    of concepts added."""
+    from thesaurus.services.imports import ThesaurusImportService
+    from thesaurus.skos.read import read
+
+    if session.scalar(select(ConceptScheme.id).where(ConceptScheme.uri == THESAURUS_SCHEME)) is not None:
+        return 0
+    imported = ThesaurusImportService(session, actor).import_graph(read(THESAURUS), source=THESAURUS.name)
+    # SKOS has no word for our advice poles: each demo collection carries its
+    # pole's code as notation.
+    for collection in session.scalars(select(ConceptCollection).where(ConceptCollection.notation.in_(Pole.values()))):
+        collection.pole = collection.pole or Pole(collection.notation)
+    return len(imported.added)

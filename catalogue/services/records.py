@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
+
+from thesaurus.indexing import mark_record_ids
 
 from ..db import like_pattern, paginate
 from ..errors import Conflict, NotFound, VersionConflict
@@ -10,6 +13,7 @@ from ..matchkey import match_key
 from ..models import Contributor, Item, Record, RecordAudience, RecordDeletion, RecordPole
 from ..vocab import DocumentType, Origin
 from .base import Service
+from .descriptors import descriptor_problems, sync_descriptors
 from .snapshots import diff, plain_fields, record_fields, record_snapshot
 from .validation import clean_record
 
@@ -31,13 +35,16 @@ class RecordService(Service):
         ``text`` is a plain substring filter on title, ISBN/ISSN and call
         number for staff lists; visitors' search is the search engine's job.
         """
-        query = filter_records(select(Record), text=text, document_type=document_type, pole=pole)
+        # Descriptors are part of every record's snapshot: load them with the page.
+        query = filter_records(select(Record).options(selectinload(Record.descriptor_links)),
+                               text=text, document_type=document_type, pole=pole)
         return paginate(self.session, query.order_by(Record.updated_at.desc(), Record.id.desc()),
                         page=page, size=size)
 
     # Writing -----------------------------------------------------------------
     def create(self, data: dict, *, origin: Origin = Origin.LOCAL) -> Record:
-        clean = clean_record(data, today=self.clock().date())
+        """A new work. ``data["descriptors"]``: concept ids (optional)."""
+        clean = self._clean(data, held=())
         now = self.clock()
         record = Record(origin=origin, created_at=now, updated_at=now,
                         created_by_id=self.actor_id, updated_by_id=self.actor_id)
@@ -46,7 +53,9 @@ class RecordService(Service):
         self.session.add(record)
         self.session.flush()
         self.audit.log("create", "record", record.id, record_id=record.id, label=record.title,
-                       changes=diff({}, record_fields(record)))
+                       changes=diff({}, record_fields(record, descriptors=True)))
+        if clean.get("descriptors"):
+            mark_record_ids(self.session, [record.id], "record.descriptors", now=now)
         return record
 
     def update(self, record_id: int, data: dict, *, expected_version: int) -> Record:
@@ -56,14 +65,14 @@ class RecordService(Service):
         not ``expected_version``.
         """
         record = self.get(record_id)
-        clean = clean_record(data, today=self.clock().date())
+        clean = self._clean(data, held=[link.concept_id for link in record.descriptor_links])
         if record.version != expected_version:
             raise self._conflict(record, plain_fields(clean))
-        before = record_fields(record)
+        before = record_fields(record, descriptors=True)
         try:
             with self.session.begin_nested():
                 self._apply(record, clean)
-                changes = diff(before, record_fields(record))
+                changes = diff(before, record_fields(record, descriptors=True))
                 if changes:
                     record.updated_at = self.clock()
                     record.updated_by_id = self.actor_id
@@ -75,6 +84,8 @@ class RecordService(Service):
         if not changes:
             return record
         self.audit.log("update", "record", record.id, record_id=record.id, label=record.title, changes=changes)
+        if "descriptors" in changes:
+            mark_record_ids(self.session, [record.id], "record.descriptors", now=self.clock())
         return record
 
     def delete(self, record_id: int, *, expected_version: int | None = None) -> None:
@@ -86,7 +97,7 @@ class RecordService(Service):
             raise Conflict(N_("This work still has %(count)s item(s): withdraw or delete them first."),
                            count=count)
         self.audit.log("delete", "record", record.id, record_id=record.id, label=record.title,
-                       changes=diff(record_fields(record), {}))
+                       changes=diff(record_fields(record, descriptors=True), {}))
         self.session.add(RecordDeletion(record_id=record.id, source=record.source, source_id=record.source_id,
                                         deleted_at=self.clock(), deleted_by_id=self.actor_id))
         self.session.delete(record)
@@ -99,10 +110,17 @@ class RecordService(Service):
                "Nothing was overwritten: compare both versions, then save again."),
             version=record.version, current=record_snapshot(record), submitted=submitted)
 
+    def _clean(self, data: dict, *, held) -> dict:
+        """Field rules, and the descriptors' concepts checked in the database."""
+        return clean_record(data, today=self.clock().date(),
+                            check_descriptors=lambda ids: descriptor_problems(self.session, ids, held))
+
     def _apply(self, record: Record, clean: dict) -> None:
         for name, value in clean.items():
-            if name not in ("contributors", "audiences", "poles"):
+            if name not in ("contributors", "audiences", "poles", "descriptors"):
                 setattr(record, name, value)
+        if "descriptors" in clean:  # absent: the record keeps its descriptors
+            sync_descriptors(record, clean["descriptors"], actor_id=self.actor_id, now=self.clock())
         _sync(record.pole_links, "pole", clean["poles"], RecordPole)
         _sync(record.audience_links, "audience", clean["audiences"], RecordAudience)
         wanted = [(c["name"], c["role"]) for c in clean["contributors"]]

@@ -27,19 +27,25 @@ def _plain(value):
     return value
 
 
-def record_fields(record: Record) -> dict:
-    """The editable fields of a record, as plain JSON-able data."""
+def record_fields(record: Record, *, descriptors: bool = False) -> dict:
+    """The editable fields of a record, as plain JSON-able data.
+
+    ``descriptors``: add the record's concept ids (sorted). Off by default:
+    imports and MARC export compare records with what a source says, and
+    sources say nothing about descriptors (they are work done here)."""
     data = {name: _plain(getattr(record, name)) for name in RECORD_FIELDS}
     data["languages"] = list(record.languages or [])
     data["contributors"] = [{"name": c.name, "role": c.role.value} for c in record.contributors]
     data["audiences"] = sorted(a.value for a in record.audiences)
     data["poles"] = sorted(p.value for p in record.poles)
+    if descriptors:
+        data["descriptors"] = sorted(link.concept_id for link in record.descriptor_links)
     return data
 
 
 def record_snapshot(record: Record) -> dict:
     """Everything about a record a client may read (editable fields and metadata)."""
-    data = {"id": record.id, "version": record.version, **record_fields(record)}
+    data = {"id": record.id, "version": record.version, **record_fields(record, descriptors=True)}
     data.update(
         origin=record.origin.value, source=record.source, source_id=record.source_id,
         has_marc=record.raw_marc is not None,
@@ -66,10 +72,10 @@ def plain_fields(clean: dict) -> dict:
     """Cleaned input in the same plain form as ``record_fields``/``item_fields``,
     so a submission compares field by field with what is stored."""
     data = {name: _plain(value) for name, value in clean.items()
-            if name not in ("contributors", "audiences", "poles")}
+            if name not in ("contributors", "audiences", "poles", "descriptors")}
     if "contributors" in clean:
         data["contributors"] = [{"name": c["name"], "role": _plain(c["role"])} for c in clean["contributors"]]
-    for name in ("audiences", "poles"):
+    for name in ("audiences", "poles", "descriptors"):
         if name in clean:
             data[name] = sorted(_plain(v) for v in clean[name])
     return data

@@ -70,7 +70,10 @@ def _lengths(errors: _Errors, data: dict) -> None:
             errors.add(field, N_("This field is too long."))
 
 
-def clean_record(data: dict, *, today: dt.date) -> dict:
+def clean_record(data: dict, *, today: dt.date, check_descriptors=None) -> dict:
+    """``descriptors`` (concept ids) is cleaned only when given: absent, the
+    record keeps its own. ``check_descriptors(ids) -> [message]`` adds the
+    checks that need the database (the records service passes it)."""
     errors = _Errors()
     clean = {name: _text(data.get(name)) for name in RECORD_FIELDS
              if name not in ("year", "languages", "document_type", "subscription_status")}
@@ -145,10 +148,31 @@ def clean_record(data: dict, *, today: dt.date) -> dict:
         contributors.append({"name": name, "role": member})
     clean["contributors"] = contributors
 
+    if data.get("descriptors") is not None:
+        clean["descriptors"] = _concept_ids(errors, data["descriptors"])
+        if check_descriptors is not None and "descriptors" not in errors:
+            for message in check_descriptors(clean["descriptors"]):
+                errors.add("descriptors", message)
+
     _lengths(errors, clean)
     if errors:
         raise ValidationFailed(dict(errors))
     return clean
+
+
+def _concept_ids(errors: _Errors, values) -> list[int]:
+    ids = []
+    for value in values if isinstance(values, (list, tuple)) else [values]:
+        if isinstance(value, bool):
+            value = None
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            errors.add("descriptors", N_("Descriptors are concept numbers."))
+            continue
+        if number not in ids:
+            ids.append(number)
+    return ids
 
 
 def clean_item(data: dict, *, today: dt.date) -> dict:

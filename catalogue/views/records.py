@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
+
+from thesaurus.services import browse
 
 from ..accounts.permissions import DELETE_CATALOGUE, EDIT_CATALOGUE, VIEW_STAFF
 from ..errors import Conflict, ValidationFailed, VersionConflict
@@ -44,7 +46,8 @@ def list_records():
 def show_record(record_id):
     record = services(RecordService).get(record_id)
     events, _ = AuditTrail(db_session()).events(record_id=record_id, size=50)
-    return render_template("records/show.html", record=record, events=events, confirm=ConfirmForm())
+    return render_template("records/show.html", record=record, events=events, confirm=ConfirmForm(),
+                           descriptors=browse.descriptors_of(db_session(), record_id))
 
 
 @bp.route("/staff/records/new", methods=["GET", "POST"])
@@ -54,7 +57,7 @@ def new_record():
     status = 200
     if form.validate_on_submit():
         try:
-            record = services(RecordService).create(form.to_data())
+            record = services(RecordService).create(_data(form))
         except ValidationFailed as error:
             show_errors(form, error)
             status = 422
@@ -67,7 +70,7 @@ def new_record():
         form.languages.data = "fre"
     if len(form.contributors) == 0 or status == 200:
         form.add_blank_contributors()
-    return render_template("records/form.html", form=form, record=None), status
+    return _render_form(form, None, None, status)
 
 
 @bp.route("/staff/records/<int:record_id>/edit", methods=["GET", "POST"])
@@ -79,12 +82,12 @@ def edit_record(record_id):
     if request.method == "GET":
         form = RecordForm(data=_form_data(record))
         form.add_blank_contributors()
-        return render_template("records/form.html", form=form, record=record, conflict=None)
+        return _render_form(form, record, None, 200)
     form = RecordForm()
     if form.validate_on_submit():
         try:
             expected = int(form.version.data or -1)
-            record = service.update(record_id, form.to_data(), expected_version=expected)
+            record = service.update(record_id, _data(form), expected_version=expected)
         except ValidationFailed as error:
             show_errors(form, error)
             status = 422
@@ -93,7 +96,7 @@ def edit_record(record_id):
             # and arm the form with the stored version so that saving again
             # is a deliberate choice.
             conflict = {"message": translate(error.message, error.params),
-                        "rows": conflict_rows(record_fields(record), error.submitted),
+                        "rows": conflict_rows(record_fields(record, descriptors=True), error.submitted),
                         "current": record}
             form.version.data = str(record.version)
             status = 409
@@ -103,7 +106,7 @@ def edit_record(record_id):
     else:
         status = 400
     form.add_blank_contributors()
-    return render_template("records/form.html", form=form, record=record, conflict=conflict), status
+    return _render_form(form, record, conflict, status)
 
 
 @bp.route("/staff/records/<int:record_id>/delete", methods=["POST"])
@@ -124,8 +127,28 @@ def delete_record(record_id):
     return redirect(url_for("catalogue.list_records"))
 
 
+def _data(form: RecordForm) -> dict:
+    """The form's data for the services. A descriptor typed without the
+    autocomplete counts when it names exactly one concept; otherwise the
+    error is on the field and the service refuses the rest with it."""
+    from thesaurus.views.common import picked_ids  # here: thesaurus.views imports this package
+
+    form.descriptors.data = picked_ids(form.descriptors, form.descriptors_query)
+    if form.descriptors_query.errors:
+        messages, form.descriptors_query.errors = list(form.descriptors_query.errors), []
+        raise ValidationFailed({"descriptors_query": messages})
+    return form.to_data()
+
+
+def _render_form(form: RecordForm, record, conflict, status: int):
+    chosen = browse.refs(db_session(), form.descriptors.data or [])
+    return render_template("records/form.html", form=form, record=record, conflict=conflict,
+                           chosen_descriptors=chosen, lang=str(get_locale())), status
+
+
 def _form_data(record) -> dict:
     data = record_fields(record)
+    data["descriptors"] = [ref.id for ref in browse.descriptors_of(db_session(), record.id)]
     data["languages"] = ", ".join(data["languages"])
     data["year"] = "" if data["year"] is None else str(data["year"])
     data["version"] = str(record.version)

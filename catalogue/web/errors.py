@@ -8,7 +8,9 @@ and pinned by ``tests/test_error_shape.py``::
                "fields": {"isbn": ["This ISBN's check digit is wrong..."]}}}
 
 ``fields`` appears on validation errors and duplicate barcodes; a version
-conflict adds ``current`` (what is stored) and ``submitted`` (what was sent).
+conflict adds ``current`` (what is stored) and ``submitted`` (what was sent);
+a thesaurus rule violation adds ``findings`` (code, severity, concepts and
+the message in French and English).
 HTML pages get a rendered error page instead.
 """
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ..i18n import N_
 STATUS = {
     errors.NotFound: 404,
     errors.ValidationFailed: 422,
+    errors.ThesaurusRuleViolation: 422,
     errors.VersionConflict: 409,
     errors.DuplicateBarcode: 409,
     errors.Conflict: 409,
@@ -69,6 +72,8 @@ def domain_error_response(error: errors.CatalogueError):
         extra["fields"] = translate_fields(error.fields)
     if isinstance(error, errors.VersionConflict):
         extra.update(current=error.current, submitted=error.submitted)
+    if isinstance(error, errors.ThesaurusRuleViolation):
+        extra["findings"] = [finding.as_dict() for finding in error.findings]
     message = translate(error.message, error.params)
     if wants_json():
         return jsonify(error_body(status, error.code, message, **extra)), status

@@ -13,6 +13,7 @@ from importers.reader import read_marc
 from importers.services import ImportService
 from tests.support.factories import make_record
 from thesaurus.models import Concept
+from thesaurus.vocab import ConceptStatus
 
 
 def df(tag, ind, *pairs):
@@ -249,7 +250,8 @@ def test_incoming_subjects_suggest_thesaurus_concepts(db):
         emploi = Concept(uri="http://example.org/c/emploi", pref_label_fr="Emploi")
         entretien = Concept(uri="http://example.org/c/entretien", pref_label_fr="Entretien d'embauche",
                             labels=[ConceptLabel(kind="alt", language="fr", text="Entretiens d'embauche")])
-        old = Concept(uri="http://example.org/c/old", pref_label_fr="emploi (ancien)", deprecated=True)
+        old = Concept(uri="http://example.org/c/old", pref_label_fr="emploi (ancien)",
+                      status=ConceptStatus.DEPRECATED)
         other = Concept(uri="http://example.org/c/other", pref_label_fr="Chômage")
         session.add_all([emploi, entretien, old, other])
         session.flush()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .factories import make_token, make_user
 
-ERROR_KEYS = {"status", "code", "message", "fields", "current", "submitted"}
+ERROR_KEYS = {"status", "code", "message", "fields", "current", "submitted", "findings"}
 
 
 def bearer(db, username="doc", role="documentalist", pole=None) -> dict:

@@ -1,0 +1,186 @@
+"""``catalogue thesaurus``: SKOS import, export and checks.
+
+Registered on ``catalogue`` in catalogue/cli.py; every command and option is
+documented in the README. Each command is one transaction. Exit status 2
+means the file or the thesaurus has errors (or could not be read), and an
+import was refused whole.
+
+Finding messages are printed in the catalogue's default language
+(CATALOGUE_DEFAULT_LOCALE); ``--json`` gives both French and English.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from catalogue.cli import Context, pass_context, require_schema
+
+SHOWN = 20  # URIs or findings listed per heading before "... and N more"
+
+
+@click.group()
+def thesaurus():
+    """The shared thesaurus: SKOS import and export, checks."""
+
+
+@thesaurus.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
+@click.option("--scheme", "scheme_uri", default=None, metavar="URI",
+              help="Import only the file's concepts of this concept scheme (or of none), into it.")
+@click.option("--dry-run", is_flag=True, help="Validate and report what would change; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
+@pass_context
+def import_command(ctx: Context, file: Path, scheme_uri: str | None, dry_run: bool, as_json: bool):
+    """Import a SKOS thesaurus (Turtle, RDF/XML or N-Triples) from FILE."""
+    from catalogue.errors import ThesaurusRuleViolation
+    from thesaurus.services.imports import ThesaurusImportService
+
+    with ctx.app.app_context():
+        require_schema(ctx)
+    graph = _read(ctx, file, as_json)
+    try:
+        with ctx.database.transaction() as session:
+            report = ThesaurusImportService(session).import_graph(graph, scheme_uri=scheme_uri, dry_run=dry_run,
+                                                                  source=file.name)
+    except ThesaurusRuleViolation as error:
+        if as_json:
+            click.echo(json.dumps({"file": str(file), "applied": False, "refused": True,
+                                   "findings": [f.as_dict() for f in error.findings]}, ensure_ascii=False))
+        else:
+            _print_findings(error.findings, _locale(ctx))
+            click.secho(f"{file.name}: import refused, nothing was changed: fix the errors above "
+                        f"and import again.", fg="red", err=True)
+        sys.exit(2)
+
+    if as_json:
+        click.echo(json.dumps({"file": str(file), "applied": report.applied, "refused": False, "dry_run": dry_run,
+                               "counts": report.counts(), "records_marked": report.records_marked,
+                               **{name: getattr(report, name) for name in ("added", "changed", "deprecated",
+                                                                             "dropped")},
+                               "findings": [f.as_dict() for f in report.findings]}, ensure_ascii=False))
+        return
+    counts = report.counts()
+    click.echo(f"{file.name}: {counts['added']} added, {counts['changed']} changed, {counts['deprecated']} "
+               f"deprecated, {counts['unchanged']} unchanged; {counts['dropped']} stored concepts absent "
+               f"from the file (kept)" + (" — dry run, nothing written." if dry_run else "."))
+    for name in ("changed", "deprecated", "dropped"):
+        _print_uris(name.capitalize(), getattr(report, name))
+    if report.records_marked:
+        click.echo(f"{report.records_marked} records queued for re-indexing.")
+    if report.findings:
+        _print_summary(report.findings, _locale(ctx), file)
+
+
+@thesaurus.command()
+@click.option("--format", "fmt", type=click.Choice(["turtle", "rdfxml"]), default="turtle", show_default=True,
+              help="Turtle or RDF/XML.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: standard output).")
+@click.option("--scheme", "scheme_uri", default=None, metavar="URI",
+              help="Export only this concept scheme (default: every scheme).")
+@pass_context
+def export(ctx: Context, fmt: str, output: Path | None, scheme_uri: str | None):
+    """Export the thesaurus as SKOS."""
+    from thesaurus.skos.write import write
+    from thesaurus.store import load_graph
+
+    with ctx.app.app_context():
+        require_schema(ctx)
+    with ctx.database.session() as session:  # reading only: no write lock
+        graph = load_graph(session, scheme_uri)
+    data = write(graph, fmt)
+    if output is None:
+        with click.open_file("-", "wb") as stream:
+            stream.write(data)
+            stream.flush()
+    else:
+        # Beside the target, then renamed: a failed export never leaves a truncated file.
+        partial = output.with_name(output.name + ".part")
+        try:
+            partial.write_bytes(data)
+            os.replace(partial, output)
+        finally:
+            partial.unlink(missing_ok=True)
+    click.echo(f"{len(graph.concepts)} concepts exported" + (f" to {output}." if output else "."), err=True)
+
+
+@thesaurus.command()
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of one line per finding.")
+@pass_context
+def check(ctx: Context, file: Path | None, as_json: bool):
+    """Check FILE, or the stored thesaurus, and list what is wrong."""
+    if file is not None:
+        from thesaurus.skos.checks import check as check_graph
+        from thesaurus.skos.read import normalise
+
+        graph = normalise(_read(ctx, file, as_json))
+        findings = check_graph(graph)  # the reader's own findings included
+        count = len(graph.concepts)
+    else:
+        from thesaurus.services.validation import check_stored
+
+        with ctx.app.app_context():
+            require_schema(ctx)
+        with ctx.database.session() as session:
+            findings = check_stored(session)
+            count = None
+    errors = sum(f.is_error for f in findings)
+    if as_json:
+        click.echo(json.dumps({"file": str(file) if file else None, "errors": errors,
+                               "warnings": len(findings) - errors,
+                               "findings": [f.as_dict() for f in findings]}, ensure_ascii=False))
+    else:
+        _print_findings(findings, _locale(ctx), limit=None)
+        where = f"{file.name} ({count} concepts)" if file else "The stored thesaurus"
+        click.echo(f"{where}: {errors} errors, {len(findings) - errors} warnings.")
+    if errors:
+        sys.exit(2)
+
+
+def _read(ctx: Context, file: Path, as_json: bool):
+    from thesaurus.skos.read import SkosReadError, read
+
+    try:
+        return read(file)
+    except SkosReadError as error:
+        with ctx.app.app_context():
+            from flask_babel import gettext
+
+            message = gettext(error.message, **error.params)
+        if as_json:
+            click.echo(json.dumps({"file": str(file), "applied": False, "refused": True, "error": message},
+                                  ensure_ascii=False))
+        click.secho(f"{file.name}: {message}", fg="red", err=True)
+        sys.exit(2)
+
+
+def _locale(ctx: Context) -> str:
+    return ctx.app.config.get("BABEL_DEFAULT_LOCALE") or "fr"
+
+
+def _print_findings(findings, locale: str, limit: int | None = SHOWN) -> None:
+    for finding in findings[:limit]:
+        line = f"{finding.severity} {finding.code}: {finding.text(locale)}"
+        click.secho(line, fg="red" if finding.is_error else "yellow", err=finding.is_error)
+    if limit is not None and len(findings) > limit:
+        click.echo(f"... and {len(findings) - limit} more.")
+
+
+def _print_summary(findings, locale: str, file: Path) -> None:
+    by_code = Counter(f.code for f in findings)
+    click.echo(f"{len(findings)} warnings: " + ", ".join(f"{code} {n}" for code, n in sorted(by_code.items())))
+    _print_findings(findings, locale, limit=5)
+    if len(findings) > 5:
+        click.echo(f"All of them: catalogue thesaurus check {file}")
+
+
+def _print_uris(heading: str, uris: list[str]) -> None:
+    if uris:
+        more = f" ... and {len(uris) - SHOWN} more" if len(uris) > SHOWN else ""
+        click.echo(f"{heading}: " + ", ".join(uris[:SHOWN]) + more)

@@ -1,0 +1,22 @@
+"""Folding labels and headings into keys that ignore case, accents and spacing.
+
+One function so that autocomplete, label clashes and heading alignment all
+agree on when two spellings are "the same term".
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_SPACES = re.compile(r"\s+")
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "’": "'", "ʼ": "'"})
+
+
+def fold(text: str) -> str:
+    """"  Validation des Acquis de l’Expérience " -> "validation des acquis de l'experience"."""
+    text = text.translate(_LIGATURES).casefold()
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+        text = unicodedata.normalize("NFC", text)
+    return _SPACES.sub(" ", text).strip()
