@@ -21,7 +21,7 @@ from thesaurus.services.alignment import apply_mappings
 from thesaurus.text import fold
 
 from . import matching
-from .bulk import BulkInsert, allocate_ids
+from catalogue.bulk import BulkInsert, allocate_ids
 
 # Fields a source owns; everything else on a record is work done here.
 SOURCE_FIELDS = ("title", "subtitle", "responsibility", "publisher", "place", "year", "edition", "series",

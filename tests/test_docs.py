@@ -61,3 +61,12 @@ def test_setup_cfg_declares_the_console_script_and_test_extra():
     assert re.search(r"^test =", setup, re.M)
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert "[project]" not in pyproject, "pyproject.toml may only name the build system"
+
+
+def test_every_thesaurus_check_code_is_in_the_checks_table():
+    from thesaurus.skos.findings import CODES
+
+    section = README.split("### Thesaurus checks", 1)[1].split("\n### ", 1)[0]
+    table = {line.split("|")[1].strip(" `"): line.split("|")[2].strip()
+             for line in section.splitlines() if line.startswith("| `") and "Severity" not in line}
+    assert table == {code: severity for code, (severity, _) in CODES.items()}

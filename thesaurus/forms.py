@@ -9,6 +9,8 @@ from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAre
 
 from catalogue.forms import IdListField
 
+from catalogue.vocab import Pole
+
 from .vocab import ConceptStatus, LabelKind
 
 # The notes the edit form shows, one text area each: (field, kind, language).
@@ -104,3 +106,9 @@ class MapForm(FlaskForm):
             return int(self.concept.data)
         except (TypeError, ValueError):
             return None
+
+
+class PoleForm(FlaskForm):
+    """Which advice pole a micro-thesaurus serves."""
+
+    pole = SelectField(_l("Advice pole"), choices=[SelectChoice("", _l("None"))] + _choices(Pole))

@@ -19,7 +19,7 @@ from catalogue.i18n import N_
 from catalogue.models import AuditEvent, Record, RecordDescriptor
 
 from ..models import (
-    CollectionMember, Concept, ConceptCollection, ConceptLabel, ConceptNote, ConceptRelation,
+    CollectionMember, Concept, ConceptCollection, ConceptLabel, ConceptNote, ConceptRelation, ConceptScheme,
 )
 from ..text import fold
 from ..vocab import ConceptStatus, LabelKind, RelationKind
@@ -175,11 +175,19 @@ class CollectionRow:
     members: int
 
 
-def collections(session: Session) -> list[CollectionRow]:
+def schemes(session: Session) -> list[ConceptScheme]:
+    """The schemes held, oldest first: the first one is browsed by default."""
+    return list(session.scalars(select(ConceptScheme).order_by(ConceptScheme.id)))
+
+
+def collections(session: Session, *, scheme_id: int | None = None) -> list[CollectionRow]:
     """Collections (micro-thesauri) with their number of concepts, by label."""
     counts = dict(session.execute(select(CollectionMember.collection_id, func.count())
                                   .group_by(CollectionMember.collection_id)).all())
-    rows = session.scalars(select(ConceptCollection)).all()
+    query = select(ConceptCollection)
+    if scheme_id is not None:
+        query = query.where(ConceptCollection.scheme_id == scheme_id)
+    rows = session.scalars(query).all()
     return sorted((CollectionRow(c, counts.get(c.id, 0)) for c in rows), key=lambda r: fold(r.collection.label_fr))
 
 

@@ -25,17 +25,24 @@ def pref_in(labels, language: str) -> str | None:
                  if kind == LabelKind.PREF.value and lang.lower().split("-")[0] == language), None)
 
 
+def _sync(rows: list, wanted: list[tuple], make) -> None:
+    """Make ``rows`` (a concept's labels or notes) hold exactly the (kind,
+    language, text) triples ``wanted``, keeping the rows that stay so their
+    ids, which forms and the API refer to, do not change."""
+    wanted = list(wanted)
+    for row in list(rows):
+        triple = (row.kind, row.language, row.text)
+        if triple in wanted:
+            wanted.remove(triple)
+        else:
+            rows.remove(row)
+    rows.extend(make(*triple) for triple in wanted)
+
+
 def set_labels(concept: Concept, labels: list[tuple]) -> None:
     """Make the concept's labels ``labels`` ((kind, language, text) triples)."""
-    wanted = list(labels)
-    for label in list(concept.labels):
-        row = (label.kind, label.language, label.text)
-        if row in wanted:
-            wanted.remove(row)
-        else:
-            concept.labels.remove(label)
-    concept.labels.extend(ConceptLabel(kind=kind, language=language, text=text, key=fold(text))
-                          for kind, language, text in wanted)
+    _sync(concept.labels, labels, lambda kind, language, text: ConceptLabel(
+        kind=kind, language=language, text=text, key=fold(text)))
     denormalise(concept)
 
 
@@ -47,14 +54,7 @@ def denormalise(concept: Concept) -> None:
 
 
 def set_notes(concept: Concept, notes: list[tuple]) -> None:
-    wanted = list(notes)
-    for note in list(concept.notes):
-        row = (note.kind, note.language, note.text)
-        if row in wanted:
-            wanted.remove(row)
-        else:
-            concept.notes.remove(note)
-    concept.notes.extend(ConceptNote(kind=kind, language=language, text=text) for kind, language, text in wanted)
+    _sync(concept.notes, notes, lambda kind, language, text: ConceptNote(kind=kind, language=language, text=text))
 
 
 def set_broader(session: Session, concept_id: int, wanted: set[int]) -> None:

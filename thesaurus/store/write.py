@@ -2,14 +2,14 @@
 
 An import touches tens of thousands of rows (UNESCO: 4,500 concepts, 45,000
 labels, 17,000 relations), so rows go through Core executemany statements
-(``importers.bulk.BulkInsert``) rather than ORM units of work. Only the
+(``catalogue.bulk.BulkInsert``) rather than ORM units of work. Only the
 concepts an import adds or changes are written: a changed concept's labels,
 notes, mappings, outgoing relations and memberships are deleted and
 inserted again from the graph, which is simpler than diffing each and costs
 little for the few concepts a re-import usually changes.
 
 Ids of new concepts and collections are allocated up front
-(``importers.bulk.allocate_ids``) so relations between new rows can be
+(``catalogue.bulk.allocate_ids``) so relations between new rows can be
 written in the same pass. Links between new rows (replacement, parent
 collection) are set by a second UPDATE, because each row is checked against
 its foreign keys as it is inserted.
@@ -19,7 +19,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy.orm import Session
 
-from importers.bulk import BulkInsert, allocate_ids
+from catalogue.bulk import BulkInsert, allocate_ids
 
 from ..models import (
     CollectionMember, Concept, ConceptCollection, ConceptLabel, ConceptMapping, ConceptNote,

@@ -8,10 +8,14 @@ the shelves, and no partner organisation is named.
 from __future__ import annotations
 
 from flask import abort, jsonify, render_template, request
+from flask_login import current_user
+
+from catalogue.accounts.permissions import EDIT_THESAURUS, can
 
 from catalogue.views.helpers import page_args, pagination
 from catalogue.web.transaction import db_session
 
+from ..forms import PoleForm
 from ..services import browse, index
 from . import bp
 from .common import autocomplete, locale
@@ -21,9 +25,16 @@ LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)] + ["#"]
 
 @bp.route("/thesaurus/")
 def home():
+    """The tree of one scheme at a time: the shared thesaurus and, say, a
+    vocabulary loaded for a project would make one unreadable list."""
     session = db_session()
-    return render_template("thesaurus/home.html", nodes=browse.children(session),
-                           collections=browse.collections(session), lang=locale())
+    schemes = browse.schemes(session)
+    chosen = request.args.get("scheme", type=int)
+    scheme = next((s for s in schemes if s.id == chosen), schemes[0] if schemes else None)
+    scheme_id = scheme.id if scheme else None
+    return render_template("thesaurus/home.html", nodes=browse.children(session, scheme_id=scheme_id),
+                           collections=browse.collections(session, scheme_id=scheme_id),
+                           schemes=schemes, scheme=scheme, lang=locale())
 
 
 @bp.route("/thesaurus/tree")
@@ -57,7 +68,11 @@ def concept(concept_id):
 @bp.route("/thesaurus/collections/<int:collection_id>")
 def collection(collection_id):
     group, members = browse.collection_members(db_session(), collection_id)
-    return render_template("thesaurus/collection.html", collection=group, members=members, lang=locale())
+    # Only staff who may edit get the form, so visitors still get no cookie.
+    pole_form = PoleForm(formdata=None, data={"pole": group.pole.value if group.pole else ""}) \
+        if can(current_user, EDIT_THESAURUS) else None
+    return render_template("thesaurus/collection.html", collection=group, members=members, pole_form=pole_form,
+                           lang=locale())
 
 
 @bp.route("/thesaurus/index")

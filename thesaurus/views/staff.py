@@ -2,7 +2,8 @@
 page from which every edit is made (see editing.py for the edits)."""
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_babel import gettext
 
 from catalogue.accounts.permissions import EDIT_THESAURUS, VIEW_STAFF
@@ -12,8 +13,9 @@ from catalogue.views.helpers import page_args, pagination, show_errors
 from catalogue.web.auth import require
 from catalogue.web.transaction import db_session
 
-from ..forms import NOTE_FIELDS, ConceptForm, LabelForm, MoveForm, PickForm
+from ..forms import NOTE_FIELDS, ConceptForm, LabelForm, MoveForm, PickForm, PoleForm
 from ..services import browse
+from ..services.collections import CollectionService
 from ..vocab import ConceptStatus
 from . import bp
 from .common import autocomplete, concept_service, finding_messages, locale, picked_ids, require_french
@@ -109,3 +111,15 @@ def render_concept(concept_id: int, *, status: int = 200, forms: dict | None = N
                            confirm=ConfirmForm(formdata=None, data={"version": version}), problems=problems or [],
                            conflict=conflict, anchor=anchor, events=events, records=records,
                            records_total=records_total, lang=locale()), status
+
+
+@bp.route("/staff/thesaurus/collections/<int:collection_id>/pole", methods=["POST"])
+@require(EDIT_THESAURUS)
+def collection_pole(collection_id):
+    form = PoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    collection = CollectionService(db_session(), current_user._get_current_object()).set_pole(
+        collection_id, form.pole.data or None)
+    flash(gettext("The micro-thesaurus “%(label)s” was saved.", label=collection.label_fr), "success")
+    return redirect(url_for("thesaurus.collection", collection_id=collection_id))
