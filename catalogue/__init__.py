@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 __version__ = "0.1.0"
 
@@ -27,6 +28,11 @@ def create_app(config: dict | None = None):
 
     database = Database(app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
     app.extensions["catalogue.db"] = database
+    if not app.config.get("SEARCH_PATH"):  # next to the instance's other state, decided last
+        app.config["SEARCH_PATH"] = str(Path(app.config["INSTANCE_DIR"]) / "search.db")
+    from search.engines import make_engine
+
+    app.extensions["catalogue.search"] = make_engine(app.config)  # connects on first use
 
     from .web import auth, errors, locale, templating, transaction
 
@@ -53,7 +59,15 @@ def create_app(config: dict | None = None):
     from thesaurus import views as thesaurus_views
 
     app.register_blueprint(thesaurus_views.bp)
+    from search import views as search_views
+
+    app.register_blueprint(search_views.bp)
     api.init_app(app, csrf)
     thesaurus_api.init_app(api.api, csrf)
+    from search import api as search_api
+    from search import observatory
+
+    search_api.init_app(api.api, csrf)
+    app.register_blueprint(observatory.bp)
     errors.init_app(app)  # after the API, whose own handlers this replaces
     return app

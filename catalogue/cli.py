@@ -22,11 +22,28 @@ class Context:
         if self._app is None:
             from . import create_app
             self._app = create_app()
+            # Whatever the command wrote and committed (imports, harvests,
+            # the thesaurus, the demo), the search index follows when it ends.
+            command = click.get_current_context(silent=True)
+            if command is not None:
+                command.find_root().call_on_close(self.drain_search_outbox)
         return self._app
 
     @property
     def database(self):
         return self.app.extensions["catalogue.db"]
+
+    def drain_search_outbox(self) -> None:
+        """Index the works the command queued (search.indexer). Quiet when
+        nothing waits; a failure is a warning, the scheduler drains later."""
+        from search.indexer import drain_quietly, waiting
+
+        try:
+            if not waiting(self.database):
+                return
+        except Exception:  # no schema yet (a failed `catalogue init`): nothing to index
+            return
+        drain_quietly(self.database, self.app.extensions["catalogue.search"])
 
 
 pass_context = click.make_pass_decorator(Context, ensure=True)
@@ -69,6 +86,11 @@ def init(ctx: Context):
         click.echo(f"Schema already up to date (revision {after}) at {_redacted(ctx.database.url)}.")
     else:
         click.echo(f"Schema upgraded from {before or 'empty'} to {after} at {_redacted(ctx.database.url)}.")
+    try:
+        ctx.app.extensions["catalogue.search"].ensure_ready()
+    except Exception as error:  # the cluster is down or refuses: the database is ready all the same
+        click.secho(f"The search index could not be prepared ({error}); run `catalogue reindex` "
+                    "once the search engine answers.", fg="yellow", err=True)
 
 
 @main.command()
@@ -102,9 +124,14 @@ def demo(ctx: Context, accounts: bool):
                 report = load_demo(session, accounts=accounts)
         except errors.CatalogueError as error:
             fail(error)
+    from search.indexer import drain_quietly
+
+    # Indexed now, not only when the command ends: the demo is searchable once it says so.
+    drain_quietly(ctx.database, ctx.app.extensions["catalogue.search"])
     click.echo(f"Demo thesaurus: {report.concepts} concepts added.")
     click.echo(f"Demo collection: {report.created} works created, {report.skipped} already present, "
                f"{report.items} items.")
+    click.echo(f"Demo portals: {report.portals} created (see /portails/).")
     if report.accounts:
         click.echo(f"Demo staff accounts (password: {DEMO_PASSWORD}): " + ", ".join(report.accounts))
 
@@ -135,3 +162,8 @@ main.add_command(import_command, "import")
 from thesaurus.cli import thesaurus  # noqa: E402
 
 main.add_command(thesaurus)
+
+from search.cli import reindex, search  # noqa: E402
+
+main.add_command(reindex)
+main.add_command(search)

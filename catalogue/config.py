@@ -67,6 +67,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CATALOGUE_IMPORT_MATCH_RULES", "source_id,isbn,issn,key",
             "How imported records find the work they describe, rules tried in order "
             "(see *Matching and merging*)."),
+    Setting("CATALOGUE_SEARCH_ENGINE", "embedded",
+            "Search engine: `embedded` (an index file next to the database, no service to run), "
+            "`elasticsearch` (8 or 9) or `opensearch` (2.x and later)."),
+    Setting("CATALOGUE_SEARCH_URL", None,
+            "Address of the Elasticsearch or OpenSearch cluster, e.g. `http://localhost:9200` "
+            "(credentials may go in the URL)."),
+    Setting("CATALOGUE_SEARCH_INDEX", "catalogue",
+            "Name of the Elasticsearch/OpenSearch alias searched; `catalogue reindex` builds a new "
+            "index behind it and swaps the alias."),
+    Setting("CATALOGUE_SEARCH_PATH", None,
+            "File of the embedded search index. Default: `search.db` in the instance folder."),
     Setting("CATALOGUE_THESAURUS_BASE_URI", "https://thesaurus.cite-des-metiers.invalid/concept/",
             "Prefix of the URI given to a concept created here (imported concepts keep theirs)."),
 )
@@ -129,6 +140,11 @@ def load(environ=None) -> dict:
         "HARVEST_TIMEOUT_SECONDS": float(_env("CATALOGUE_HARVEST_TIMEOUT_SECONDS", environ)),
         "IMPORT_MATCH_RULES": _env("CATALOGUE_IMPORT_MATCH_RULES", environ),
         "THESAURUS_BASE_URI": _env("CATALOGUE_THESAURUS_BASE_URI", environ),
+        "SEARCH_ENGINE": _env("CATALOGUE_SEARCH_ENGINE", environ).strip().lower(),
+        "SEARCH_URL": _env("CATALOGUE_SEARCH_URL", environ) or None,
+        "SEARCH_INDEX": _env("CATALOGUE_SEARCH_INDEX", environ),
+        # None: search.db in INSTANCE_DIR, resolved by create_app (tests change INSTANCE_DIR).
+        "SEARCH_PATH": _env("CATALOGUE_SEARCH_PATH", environ) or None,
         "WTF_CSRF_TIME_LIMIT": None,
         "JSON_SORT_KEYS": False,
     }

@@ -249,12 +249,13 @@ class RecordDeletion(Base):
 
 
 class ReindexRequest(Base):
-    """A record whose search document must be rebuilt (a descriptor's labels
-    or place in the hierarchy changed). The search indexer drains the queue;
-    one row per record however many times it is marked."""
+    """The search outbox: a record whose search document must be rebuilt,
+    written in the same transaction as the change. The indexer drains it;
+    one row per record however many times it is marked. No foreign key: a
+    deleted record's row must stay, so the indexer removes it from the index."""
 
     __tablename__ = "reindex_queue"
 
-    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
+    record_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     reason: Mapped[str] = mapped_column(String(64))

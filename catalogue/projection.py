@@ -19,18 +19,33 @@ they do not help find a work, and leaving them out keeps re-indexing small.
 from __future__ import annotations
 
 import copy
+import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thesaurus.indexing import broader_map, chunks
 from thesaurus.models import Concept, ConceptLabel
+from thesaurus.text import fold
 
-from .models import Record, RecordDescriptor, RecordSubject
+from .models import Contributor, Item, Record, RecordAudience, RecordDescriptor, RecordPole, RecordSubject
+from .vocab import DocumentType, ItemStatus
 
 LABEL_ORDER = {"pref": 0, "alt": 1, "hidden": 2}
+BATCH = 500
+# On display is on the shelves of the documentation space: a visitor can read it there.
+CONSULTABLE = {ItemStatus.AVAILABLE.value, ItemStatus.ON_DISPLAY.value}
+# A withdrawn copy has left the collection: it neither holds a place nor makes a work unavailable.
+GONE = ItemStatus.WITHDRAWN.value
+# Leading articles left out of the title's sort key. Matched before accents are
+# folded, so that the French preposition "à" is kept and the English "a" is not.
+_ARTICLE = re.compile(r"^(?:(?:le|la|les|un|une|des|du|the|an|a)\s+|l['’]\s*)")
+_LEADING = re.compile(r"^[\W_]+")
+_RECORD_COLUMNS = (Record.id, Record.title, Record.subtitle, Record.year, Record.document_type, Record.summary,
+                   Record.notes, Record.isbn, Record.issn, Record.publisher, Record.series, Record.languages,
+                   Record.url)
 
 
 def search_document(session: Session, record_id: int) -> dict | None:
@@ -42,49 +57,148 @@ def search_document(session: Session, record_id: int) -> dict | None:
 def search_documents(session: Session, record_ids: Iterable[int]) -> dict[int, dict]:
     """record id -> search document, in a fixed number of queries per batch.
 
-    Keys: id, title, subtitle, contributors (names), year, document_type,
-    poles, audiences, summary, notes, isbn, issn, subjects (headings as
-    received), descriptors ([{id, uri, label_fr, status, replaced_by, labels}]),
-    descriptor_paths (ids of the descriptors and all their ancestors, sorted),
-    descriptor_terms (every label text of the descriptors, each once).
+    Keys: id, title, subtitle, contributors (names), authors (the same names),
+    year, year_range, document_type, poles, audiences, languages (codes),
+    summary, notes, isbn, isbns (ISBN-13 and ISBN-10, digits only), issn,
+    publisher, series, libraries, availability, title_sort, subjects
+    (headings as received), descriptors ([{id, uri, label_fr, status,
+    replaced_by, labels}]), descriptor_paths (ids of the descriptors and all
+    their ancestors, sorted), descriptor_terms (every label text of the
+    descriptors, each once).
+
+    Columns, not ORM objects: the documents show what is in the database,
+    even after bulk statements that bypass the session's objects, and a
+    full rebuild does not load every record's raw MARC.
     """
     documents: dict[int, dict] = {}
-    for part in chunks(set(record_ids), 500):
-        records = session.scalars(select(Record).where(Record.id.in_(part))).all()
-        subjects = defaultdict(list)
-        for record_id, heading in session.execute(select(RecordSubject.record_id, RecordSubject.heading)
-                                                  .where(RecordSubject.record_id.in_(part))
-                                                  .order_by(RecordSubject.id)):
-            subjects[record_id].append(heading)
-        indexed = defaultdict(list)
-        for record_id, concept_id in session.execute(select(RecordDescriptor.record_id, RecordDescriptor.concept_id)
-                                                     .where(RecordDescriptor.record_id.in_(part))):
-            indexed[record_id].append(concept_id)
-        concepts, paths = _descriptors(session, {c for ids in indexed.values() for c in ids})
-        for record in records:
-            ids = sorted(indexed[record.id])
-            documents[record.id] = _document(record, subjects[record.id],
-                                             [copy.deepcopy(concepts[c]) for c in ids],
-                                             set().union(*(paths[c] for c in ids)))
+    for part in chunks(set(record_ids), BATCH):
+        documents.update(_batch(session, lambda column: column.in_(part)))
     return documents
 
 
-def _document(record: Record, subjects: list[str], descriptors: list[dict], paths: set[int]) -> dict:
+def iter_search_documents(session: Session, *, batch: int = BATCH) -> Iterator[dict]:
+    """Every record's document, by id, a batch at a time (for a full rebuild):
+    memory stays flat whatever the size of the catalogue."""
+    last = 0
+    while True:
+        ids = list(session.scalars(select(Record.id).where(Record.id > last).order_by(Record.id).limit(batch)))
+        if not ids:
+            return
+        # A range, not an IN list of hundreds of ids: a full rebuild runs this
+        # for every record, and expanding the list costs more than the query.
+        low, high = ids[0], ids[-1]
+        documents = _batch(session, lambda column: column.between(low, high))
+        yield from (documents[i] for i in ids if i in documents)
+        last = high
+
+
+def _batch(session: Session, records) -> dict[int, dict]:
+    """The documents of the records whose id column satisfies ``records(column)``.
+    Core rows through the session's connection: the ORM's per-row work would
+    be most of a full rebuild's time."""
+    connection = session.connection()
+    rows = connection.execute(select(*_RECORD_COLUMNS).where(records(Record.id))).all()
+    if not rows:
+        return {}
+    contributors = _grouped(connection, select(Contributor.record_id, Contributor.name)
+                            .where(records(Contributor.record_id)).order_by(Contributor.position, Contributor.id))
+    subjects = _grouped(connection, select(RecordSubject.record_id, RecordSubject.heading)
+                        .where(records(RecordSubject.record_id)).order_by(RecordSubject.id))
+    poles = _grouped(connection, select(RecordPole.record_id, RecordPole.pole).where(records(RecordPole.record_id)))
+    audiences = _grouped(connection, select(RecordAudience.record_id, RecordAudience.audience)
+                         .where(records(RecordAudience.record_id)))
+    indexed = _grouped(connection, select(RecordDescriptor.record_id, RecordDescriptor.concept_id)
+                       .where(records(RecordDescriptor.record_id)))
+    items = defaultdict(list)
+    for record_id, library, status in connection.execute(
+            select(Item.record_id, Item.library, Item.status).where(records(Item.record_id))):
+        items[record_id].append((_value(library), _value(status)))
+    concepts, paths = _descriptors(session, {c for ids in indexed.values() for c in ids})
+    documents = {}
+    for row in rows:
+        ids = sorted(indexed[row.id])
+        documents[row.id] = _document(
+            row, contributors[row.id], subjects[row.id], sorted(_value(p) for p in poles[row.id]),
+            sorted(_value(a) for a in audiences[row.id]), items[row.id],
+            [copy.deepcopy(concepts[c]) for c in ids], set().union(*(paths[c] for c in ids)))
+    return documents
+
+
+def _grouped(connection, query) -> defaultdict[int, list]:
+    grouped = defaultdict(list)
+    for record_id, value in connection.execute(query):
+        grouped[record_id].append(value)
+    return grouped
+
+
+def _value(value) -> str:
+    return getattr(value, "value", value)
+
+
+def _document(row, contributors: list[str], subjects: list[str], poles: list[str], audiences: list[str],
+              items: list[tuple[str, str]], descriptors: list[dict], paths: set[int]) -> dict:
     terms: dict[str, None] = {}  # an ordered set
     for descriptor in descriptors:
         for label in descriptor["labels"]:
             terms.setdefault(label["text"])
+    document_type = _value(row.document_type)
+    held = [(library, status) for library, status in items if status != GONE]
     return {
-        "id": record.id, "title": record.title, "subtitle": record.subtitle,
-        "contributors": [c.name for c in record.contributors], "year": record.year,
-        "document_type": record.document_type.value,
-        "poles": sorted(p.value for p in record.poles), "audiences": sorted(a.value for a in record.audiences),
-        "summary": record.summary, "notes": record.notes, "isbn": record.isbn, "issn": record.issn,
+        "id": row.id, "title": row.title, "subtitle": row.subtitle,
+        "contributors": contributors, "authors": list(contributors),
+        "year": row.year, "year_range": year_range(row.year),
+        "document_type": document_type, "poles": poles, "audiences": audiences,
+        "languages": list(row.languages or []),
+        "summary": row.summary, "notes": row.notes, "isbn": row.isbn, "isbns": isbn_forms(row.isbn),
+        "issn": row.issn, "publisher": row.publisher, "series": row.series,
+        "libraries": sorted({library for library, _ in held}),
+        "availability": _availability(held, document_type, row.url),
+        "title_sort": title_sort(row.title),
         "subjects": subjects,
         "descriptors": descriptors,
         "descriptor_paths": sorted(paths),
         "descriptor_terms": list(terms),
     }
+
+
+def year_range(year: int | None) -> str | None:
+    """The facet value of a publication year: "<1990", then decades ("1990-1999")."""
+    if year is None:
+        return None
+    if year < 1990:
+        return "<1990"
+    start = year - year % 10
+    return f"{start}-{start + 9}"
+
+
+def isbn_forms(isbn: str | None) -> list[str]:
+    """The stored ISBN-13 and, for a 978 one, its ISBN-10: a visitor may type either."""
+    if not isbn:
+        return []
+    if not (len(isbn) == 13 and isbn.isdigit() and isbn.startswith("978")):
+        return [isbn]
+    # The stored ISBN is already a checked ISBN-13 (catalogue.identifiers):
+    # computing the ISBN-10 check digit here is 100 times faster than
+    # stdnum's full validation, which a rebuild would run for every record.
+    body = isbn[3:12]
+    check = (11 - sum((10 - i) * int(d) for i, d in enumerate(body)) % 11) % 11
+    return [isbn, body + ("X" if check == 10 else str(check))]
+
+
+def title_sort(title: str | None) -> str:
+    """The title folded, without its leading article: "Les métiers" sorts under M."""
+    text = _LEADING.sub("", (title or "").casefold())
+    return fold(_ARTICLE.sub("", text, count=1))
+
+
+def _availability(held: list[tuple[str, str]], document_type: str, url: str | None) -> str:
+    if any(status in CONSULTABLE for _, status in held):
+        return "available"
+    if held:
+        return "unavailable"
+    if document_type == DocumentType.WEBSITE.value and url:
+        return "online"
+    return "none"
 
 
 def _descriptors(session: Session, concept_ids: set[int]) -> tuple[dict[int, dict], dict[int, set[int]]]:

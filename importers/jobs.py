@@ -1,4 +1,5 @@
-"""Background jobs: the nightly OAI-PMH harvest and the scheduler that runs it.
+"""Background jobs: the nightly OAI-PMH harvest, the search outbox drain,
+and the scheduler that runs them.
 
 ``catalogue scheduler`` runs APScheduler's BlockingScheduler in its own
 process, apart from the web server: one harvest at a time (max_instances=1),
@@ -17,6 +18,8 @@ from .oai.http import HttpFetch, RetryPolicy
 log = logging.getLogger(__name__)
 
 JOB_ID = "nightly-harvest"
+DRAIN_JOB_ID = "search-drain"
+DRAIN_SECONDS = 60
 JOBS_TABLE = "apscheduler_jobs"
 MISFIRE_GRACE_SECONDS = 6 * 3600
 
@@ -57,10 +60,15 @@ def scheduled_harvest() -> None:
     them, and builds its app from the environment, as the scheduler did."""
     from catalogue import create_app
 
+    from search.indexer import drain_quietly
+
     app = create_app()
     try:
         report = nightly_harvest(app)
+        # Harvested works are searchable at once, not a minute later.
+        drain_quietly(app.extensions["catalogue.db"], app.extensions["catalogue.search"])
     finally:
+        app.extensions["catalogue.search"].close()
         app.extensions["catalogue.db"].dispose()
     if report.error:
         log.error("Harvest of %s stopped: %s (run %s)", report.url, report.error, report.run_id)
@@ -70,8 +78,28 @@ def scheduled_harvest() -> None:
                  report.rejected, report.run_id)
 
 
+_drain_app = None
+
+
+def scheduled_drain() -> None:
+    """The safety net of the search outbox: whatever an after-commit drain
+    missed (the cluster was down, a process died) is indexed within a minute.
+    Keeps its app between runs: building one every minute costs more than
+    the drain."""
+    global _drain_app
+    from catalogue import create_app
+    from search.indexer import drain_quietly
+
+    if _drain_app is None:
+        _drain_app = create_app()
+    handled = drain_quietly(_drain_app.extensions["catalogue.db"], _drain_app.extensions["catalogue.search"])
+    if handled:
+        log.info("Search index: %s queued works indexed.", handled)
+
+
 def build_scheduler(app):
-    """A BlockingScheduler holding the nightly harvest, not started."""
+    """A BlockingScheduler holding the nightly harvest and the search drain
+    (every minute), not started."""
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -84,6 +112,9 @@ def build_scheduler(app):
     )
     scheduler.add_job(f"{__name__}:scheduled_harvest", cron_trigger(app.config["HARVEST_CRON"], timezone),
                       id=JOB_ID, name="Nightly OAI-PMH harvest", replace_existing=True)
+    # A missed minute is not worth catching up: the next run drains everything.
+    scheduler.add_job(f"{__name__}:scheduled_drain", "interval", seconds=DRAIN_SECONDS, id=DRAIN_JOB_ID,
+                      name="Search outbox drain", replace_existing=True, misfire_grace_time=DRAIN_SECONDS)
     return scheduler
 
 

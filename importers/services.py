@@ -22,6 +22,7 @@ from catalogue.models import Item, Record
 from catalogue.services.base import Service
 from catalogue.services.validation import clean_record
 from catalogue.vocab import ItemStatus
+from thesaurus.indexing import mark_record_ids
 
 from . import matching
 from .flavour import detect_flavour
@@ -162,6 +163,7 @@ class ImportService(Service):
         loaded = self._load(matched)  # noqa: F841 (held: the session keeps weak references)
         barcodes = self._barcodes({i["barcode"] for _, p in prepared for i in p.mapped.items})
         pending: list[NewRecord] = []
+        merged: list[int] = []  # queued for the search index once per batch, like new records
         for position, p in prepared:
             found, _ = index.find(p.candidate, self.rules)
             if isinstance(found, NewRecord):  # the same work twice in one batch
@@ -192,11 +194,14 @@ class ImportService(Service):
                     f"An earlier record of this import describes the same work (number {record.id}) "
                     "differently: only the first one is imported."))
             outcomes[position] = outcome
+            if outcome == "updated":
+                merged.append(record.id)
             seen.add(record.id)
             index.add(record.id, record.source, record.source_id, p.candidate)
         insert_records(self, run, pending, barcodes)
         for new in pending:
             seen.add(new.id)
+        mark_record_ids(self.session, merged, "import.update", now=self.clock())
         # Counted once per batch: an ORM attribute event per record adds up.
         run.read += len(records)
         for name in ("created", "updated", "unchanged", "rejected"):
@@ -221,6 +226,8 @@ class ImportService(Service):
             item.updated_at, item.updated_by_id = now, self.actor_id
         self.audit.log("update", "record", record.id, record_id=record.id, label=record.title,
                        changes={"status": [None, f"withdrawn: {', '.join(i.barcode for i in items)}"]})
+        # Its libraries and availability in the search index change.
+        mark_record_ids(self.session, [record.id], "harvest.delete", now=now)
         run.updated += 1
         self.session.flush()
         return "updated"

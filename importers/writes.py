@@ -17,6 +17,7 @@ from catalogue.services.records import RecordService
 from catalogue.services.snapshots import RECORD_FIELDS, diff, plain_fields, record_fields
 from catalogue.services.validation import clean_record
 from catalogue.vocab import DocumentType, Origin
+from thesaurus.indexing import mark_record_ids
 from thesaurus.services.alignment import apply_mappings
 from thesaurus.text import fold
 
@@ -83,6 +84,8 @@ def insert_records(service, run, pending: list[NewRecord], barcodes: dict) -> No
             BulkInsert(session, model.__table__, tuple(rows[0])).insert(rows)
     if subjects:  # headings mapped to concepts give their descriptors (issue 4)
         apply_mappings(session, {row["record_id"] for row in subjects}, actor_id=actor, now=now)
+    # One multi-row statement per batch, in the batch's transaction: the outbox.
+    mark_record_ids(session, [row["id"] for row in records], "import.create", now=now)
 
 
 def merge_record(service, run, record: Record, p, barcodes: dict, *, apply: bool = True) -> str:

@@ -76,7 +76,7 @@ def test_template_and_catalogue_are_up_to_date(tmp_path):
     fresh = tmp_path / "messages.pot"
     result = subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
-         "-k", "N_", "-k", "_l", "-o", str(fresh), "catalogue", "thesaurus"],
+         "-k", "N_", "-k", "_l", "-o", str(fresh), "catalogue", "thesaurus", "search"],
         cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     extracted = _ids(_read_po(fresh))
@@ -86,7 +86,7 @@ def test_template_and_catalogue_are_up_to_date(tmp_path):
     in_pot = _ids(_read_po(POT))
     in_po = _ids(_read_po(PO))
     hint = ("run: pybabel extract -F babel.cfg -k N_ -k _l -o catalogue/translations/messages.pot "
-            "catalogue thesaurus "
+            "catalogue thesaurus search "
             "&& pybabel update -i catalogue/translations/messages.pot -d catalogue/translations, "
             "translate, then pybabel compile -d catalogue/translations")
     assert not extracted - in_pot, f"missing from messages.pot: {sorted(map(_label, extracted - in_pot))}; {hint}"

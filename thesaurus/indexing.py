@@ -100,10 +100,14 @@ def mark_records(session: Session, concept_ids: Iterable[int], reason: str, *,
 
 def mark_record_ids(session: Session, record_ids: Iterable[int], reason: str, *, now=None) -> int:
     """Queue ``record_ids`` for re-indexing: one row per record, its time and
-    reason refreshed if it was already waiting. Returns how many records."""
+    reason refreshed if it was already waiting. Returns how many records.
+    Sets ``session.info["reindex"]``."""
     record_ids = set(record_ids)
     if not record_ids:
         return 0
+    # Tells the edge that owns the transaction (the web request, a command)
+    # to drain the outbox once it has committed: search.indexer.drain.
+    session.info["reindex"] = True
     now = now or utcnow()
     reason = reason[:64]
     waiting: set[int] = set()

@@ -4,7 +4,8 @@ every rule applies and every work shows in the audit trail.
 
 A small demo thesaurus (thesaurus.ttl, also our own) is imported first, and
 the works are indexed with its concepts: works.json names them by the last
-part of their URI ("vae")."""
+part of their URI ("vae"). One thematic portal per advice pole comes last
+(search.demo)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -41,6 +42,7 @@ class DemoReport:
     skipped: int = 0
     items: int = 0
     concepts: int = 0
+    portals: int = 0
     accounts: list[str] = field(default_factory=list)
 
 
@@ -79,6 +81,9 @@ def load_demo(session: Session, *, accounts: bool = True) -> DemoReport:
             report.items += 1
         report.created += 1
     session.flush()
+    from search.demo import load_portals  # here: search builds on this package
+
+    report.portals = load_portals(session, actor)
     return report
 
 

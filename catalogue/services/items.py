@@ -8,6 +8,8 @@ from ..db import paginate
 from ..errors import DuplicateBarcode, NotFound, VersionConflict
 from ..i18n import N_
 from ..models import Item, Record
+from thesaurus.indexing import mark_record_ids
+
 from .base import Service
 from .records import RecordService
 from .snapshots import diff, item_fields, item_snapshot, plain_fields
@@ -93,10 +95,13 @@ class ItemService(Service):
 
     def _touch(self, record_id: int) -> None:
         """Date the work as changed, so OAI-PMH harvesters fetch its new
-        holdings. A plain UPDATE: the work's version, which guards edits of
-        its own fields, must not change because a copy did."""
+        holdings, and queue it for the search index (libraries and
+        availability come from its copies). A plain UPDATE: the work's
+        version, which guards edits of its own fields, must not change
+        because a copy did."""
         self.session.execute(update(Record).where(Record.id == record_id).values(updated_at=self.clock())
                              .execution_options(synchronize_session=False))
+        mark_record_ids(self.session, [record_id], "item", now=self.clock())
 
     def _check_barcode(self, barcode: str) -> None:
         if self.by_barcode(barcode) is not None:

@@ -54,8 +54,7 @@ class RecordService(Service):
         self.session.flush()
         self.audit.log("create", "record", record.id, record_id=record.id, label=record.title,
                        changes=diff({}, record_fields(record, descriptors=True)))
-        if clean.get("descriptors"):
-            mark_record_ids(self.session, [record.id], "record.descriptors", now=now)
+        mark_record_ids(self.session, [record.id], "record.create", now=now)
         return record
 
     def update(self, record_id: int, data: dict, *, expected_version: int) -> Record:
@@ -84,8 +83,9 @@ class RecordService(Service):
         if not changes:
             return record
         self.audit.log("update", "record", record.id, record_id=record.id, label=record.title, changes=changes)
-        if "descriptors" in changes:
-            mark_record_ids(self.session, [record.id], "record.descriptors", now=self.clock())
+        # Every field but local notes and call number is in the search
+        # document: marking on any change is simpler than keeping a list true.
+        mark_record_ids(self.session, [record.id], "record.update", now=self.clock())
         return record
 
     def delete(self, record_id: int, *, expected_version: int | None = None) -> None:
@@ -102,6 +102,8 @@ class RecordService(Service):
                                         deleted_at=self.clock(), deleted_by_id=self.actor_id))
         self.session.delete(record)
         self.session.flush()
+        # The outbox row outlives the record: the indexer removes the document.
+        mark_record_ids(self.session, [record_id], "record.delete", now=self.clock())
 
     # Helpers -----------------------------------------------------------------
     def _conflict(self, record: Record, submitted: dict) -> VersionConflict:

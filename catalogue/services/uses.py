@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from thesaurus.indexing import mark_record_ids
+
 from ..i18n import N_
 from ..models import Item, ItemUse
 from ..vocab import ItemStatus
@@ -58,6 +60,8 @@ class UseService(Service):
             # A copy marked missing that turns up on a table has been found.
             item.status = ItemStatus.AVAILABLE
             changes["status"] = [ItemStatus.MISSING.value, ItemStatus.AVAILABLE.value]
+            # The work's availability in the search index changes with it.
+            mark_record_ids(self.session, [item.record_id], "item.found", now=now)
             message = N_("Use recorded. This item was marked missing and is now available again.")
         self.session.add(ItemUse(item_id=item.id, used_at=now, recorded_by_id=self.actor_id))
         self.session.flush()

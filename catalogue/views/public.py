@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import render_template
 from sqlalchemy import func, select
 
+from search.portals import PortalService
+
 from ..models import Record, RecordPole
 from ..vocab import Pole
 from ..web.transaction import db_session
@@ -12,7 +14,15 @@ from . import bp
 
 @bp.route("/")
 def home():
-    counts = dict(db_session().execute(
+    session = db_session()
+    counts = dict(session.execute(
         select(RecordPole.pole, func.count()).group_by(RecordPole.pole)).all())
-    total = db_session().scalar(select(func.count()).select_from(Record))
-    return render_template("public/home.html", poles=list(Pole), counts=counts, total=total)
+    total = session.scalar(select(func.count()).select_from(Record))
+    portals = PortalService(session).list(published_only=True)
+    # Each pole leads to its portal when documentalists opened one for it.
+    by_pole = {}
+    for portal in portals:
+        if portal.pole is not None:
+            by_pole.setdefault(portal.pole, portal)
+    return render_template("public/home.html", poles=list(Pole), counts=counts, total=total,
+                           by_pole=by_pole, others=[p for p in portals if p not in by_pole.values()])

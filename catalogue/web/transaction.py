@@ -2,7 +2,9 @@
 
 The session opens lazily on first use. It commits after the view when the
 response is a success or a redirect, and rolls back otherwise, so a view
-that re-renders a form with errors never half-saves.
+that re-renders a form with errors never half-saves. A request that queued
+works for the search index (``session.info["reindex"]``) drains the outbox
+right after its commit.
 """
 from __future__ import annotations
 
@@ -24,13 +26,18 @@ def init_app(app: Flask) -> None:
     def _finish(response):
         session = g.pop("db_session", None)
         if session is not None:
+            committed = False
             try:
                 if response.status_code < 400:
                     session.commit()
+                    committed = True
                 else:
                     session.rollback()
             finally:
+                reindex = session.info.pop("reindex", False)
                 session.close()
+            if committed and reindex:
+                _drain(app)
         return response
 
     @app.teardown_request
@@ -39,3 +46,13 @@ def init_app(app: Flask) -> None:
         if session is not None:
             session.rollback()
             session.close()
+
+
+def _drain(app: Flask) -> None:
+    """The request changed what some works' search documents hold (the
+    outbox says which): index them now, after commit and with the session
+    closed, so a visitor finds a work the moment it is saved. A failure is
+    logged; the outbox keeps the rows for the scheduler's drain."""
+    from search.indexer import drain_quietly
+
+    drain_quietly(app.extensions["catalogue.db"], app.extensions["catalogue.search"])

@@ -397,7 +397,7 @@ def test_the_scheduler_keeps_one_nightly_job_in_the_database(target, tmp_path):
     from sqlalchemy import inspect
 
     from catalogue import create_app
-    from importers.jobs import JOB_ID, JOBS_TABLE, MISFIRE_GRACE_SECONDS, build_scheduler
+    from importers.jobs import DRAIN_JOB_ID, JOB_ID, JOBS_TABLE, MISFIRE_GRACE_SECONDS, build_scheduler
 
     app = create_app({"DATABASE_URL": target.url, "INSTANCE_DIR": str(tmp_path), "SECRET_KEY": "x",
                       "HARVEST_URL": "http://127.0.0.1:9/oai", "HARVEST_CRON": "30 3 * * *"})
@@ -416,7 +416,10 @@ def test_the_scheduler_keeps_one_nightly_job_in_the_database(target, tmp_path):
             local = scheduler.get_job(JOB_ID).next_run_time.astimezone(job.trigger.timezone)
             assert (local.weekday(), local.hour, local.minute) == (0, 4, 0)
         with target.engine.connect() as conn:
-            assert conn.exec_driver_sql(f"SELECT count(*) FROM {JOBS_TABLE}").scalar() == 1
+            assert conn.exec_driver_sql(f"SELECT count(*) FROM {JOBS_TABLE}").scalar() == 2  # + the search drain
+        with running(build_scheduler(app)) as scheduler:
+            drain = scheduler.get_job(DRAIN_JOB_ID)
+            assert drain.func_ref == "importers.jobs:scheduled_drain" and drain.trigger.interval.total_seconds() == 60
     finally:
         app.extensions["catalogue.db"].dispose()
 

@@ -68,7 +68,7 @@ def test_a_mapping_applies_now_and_to_later_imports(db):
         assert (mapping.heading_key, mapping.heading, count) == ("entretiens d'embauche", "Entretiens d'embauche", 2)
     assert descriptors(db) == {"A2": [entretien], "A3": [entretien]}
     with db.session() as session:
-        marked = set(session.scalars(select(Record.source_id).join(ReindexRequest)))
+        marked = set(session.scalars(select(Record.source_id).join(ReindexRequest, ReindexRequest.record_id == Record.id)))
         assert marked == {"A2", "A3"}
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "heading.map")).one()
         assert (event.actor_id, event.entity_id, event.changes) == (

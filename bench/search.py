@@ -1,0 +1,254 @@
+"""How fast does search build and answer, in-process and over HTTP?
+
+For the demo collection and for the 100,000 Library of Congress records
+(../shared/data/marc21-loc-booksall-2016-100k, imported into a temporary
+SQLite database with the real importer, or --db to reuse one), prints:
+  - the full rebuild: projection (catalogue.projection) and engine time;
+  - p50/p95 of a fixed query mix (single words, two words, a phrase,
+    facet-filtered, zero-result), facets included, in-process, with the
+    ratio to a baseline measured in the same process (the engine's own
+    cheapest call: SELECT 1 on the index for the embedded engine, count()
+    for a cluster);
+  - p50/p95 over HTTP: GET /api/v1/search on `catalogue serve` (waitress,
+    8 threads) with --clients concurrent keep-alive clients (default 20),
+    against GET /healthz under the same load;
+  - peak RSS of this process and of the server.
+--es-url URL: the same for Elasticsearch (--es-kind opensearch for OpenSearch).
+
+Usage: .venv/bin/python bench/search.py [--skip-loc] [--db PATH] [--rounds N]
+       [--clients N] [--requests N] [--skip-http] [--es-url URL]
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import select  # noqa: E402
+
+from catalogue import migrate  # noqa: E402
+from catalogue.db import Database  # noqa: E402
+from catalogue.demo import load_demo  # noqa: E402
+from catalogue.models import Record  # noqa: E402
+from catalogue.projection import search_documents  # noqa: E402
+from importers.runner import import_file  # noqa: E402
+from search.engine import SearchRequest  # noqa: E402
+from search.query import parse  # noqa: E402
+from tests.support.live import live_server  # noqa: E402
+
+LOC = ROOT.parent / "shared" / "data" / "marc21-loc-booksall-2016-100k" / "loc-booksall-2016-records-10001-110000.mrc.gz"
+
+# (kind, words, filters): the fixed mix, per collection
+DEMO_MIX = [("one word", "formations", {}), ("one word", "métiers", {}), ("one word", "VAE", {}),
+            ("two words", "creation entreprise", {}), ("two words", "formation adultes", {}),
+            ("phrase", '"création d\'entreprise"', {}), ("filtered", "formation", {"pole": ["emploi"]}),
+            ("filtered", "", {"document_type": ["book"]}), ("zero", "zzyzx", {})]
+LOC_MIX = [("one word", "history", {}), ("one word", "children", {}), ("one word", "poetry", {}),
+           ("one word", "education", {}), ("two words", "united states", {}), ("two words", "world war", {}),
+           ("two words", "women history", {}), ("phrase", '"civil war"', {}), ("phrase", '"human rights"', {}),
+           ("filtered", "history", {"language": ["eng"]}), ("filtered", "music", {"year_range": ["2000-2009"]}),
+           ("filtered", "", {"language": ["fre"]}), ("zero", "xyzzyq", {}), ("zero", "histroy", {})]
+
+
+def peak_rss_mb(pid: int | None = None) -> float:
+    if pid is None:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
+
+
+def server_pid(port: int) -> int | None:
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and f"--port\0{port}\0".encode() in (entry / "cmdline").read_bytes():
+                return int(entry.name)
+        except OSError:
+            continue
+    return None
+
+
+def p(samples: list[float], q: int) -> float:
+    return statistics.quantiles(samples, n=100)[q - 1] if len(samples) > 1 else samples[0]
+
+
+def figures(samples: list[float]) -> str:
+    return f"p50 {statistics.median(samples):6.2f} ms  p95 {p(samples, 95):6.2f} ms"
+
+
+def all_documents(database: Database, spent: list[float]):
+    """Every record's search document, timing the projection into ``spent``."""
+    with database.transaction() as session:
+        ids = list(session.scalars(select(Record.id).order_by(Record.id)))
+        for start in range(0, len(ids), 1000):
+            began = time.perf_counter()
+            batch = search_documents(session, ids[start:start + 1000])
+            spent[0] += time.perf_counter() - began
+            yield from batch.values()
+
+
+def rebuild(engine, database: Database) -> str:
+    spent = [0.0]
+    began = time.perf_counter()
+    count = engine.rebuild(all_documents(database, spent))
+    total = time.perf_counter() - began
+    return (f"rebuild of {count:,} documents: {total:.1f} s (projection {spent[0]:.1f} s, "
+            f"{engine.name} {total - spent[0]:.1f} s)")
+
+
+def in_process(engine, mix, rounds: int, baseline) -> None:
+    requests = [(kind, SearchRequest(parse(text), filters=filters)) for kind, text, filters in mix]
+    for _, request in requests:  # warm up: first search loads the facet snapshot
+        engine.search(request)
+    by_kind: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        for kind, request in requests:
+            began = time.perf_counter()
+            engine.search(request)
+            by_kind.setdefault(kind, []).append((time.perf_counter() - began) * 1000)
+    base = []
+    for _ in range(rounds * len(requests)):
+        began = time.perf_counter()
+        baseline()
+        base.append((time.perf_counter() - began) * 1000)
+    everything = sum(by_kind.values(), [])
+    base_median = statistics.median(base)
+    print(f"  in-process, {rounds} rounds of {len(requests)} searches with every facet:")
+    for kind, samples in by_kind.items():
+        print(f"    {kind:<10} {figures(samples)}")
+    print(f"    {'all':<10} {figures(everything)}  x{statistics.median(everything) / base_median:.0f} "
+          f"baseline ({base_median:.3f} ms)")
+
+
+def hammer(base_url: str, paths: list[str], clients: int, per_client: int) -> list[float]:
+    parts = urlsplit(base_url)
+    samples: list[float] = []
+    lock = threading.Lock()
+
+    def client(offset: int) -> None:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        mine = []
+        for i in range(per_client):
+            began = time.perf_counter()
+            conn.request("GET", paths[(offset + i) % len(paths)])
+            response = conn.getresponse()
+            response.read()
+            mine.append((time.perf_counter() - began) * 1000)
+            assert response.status == 200, response.status
+        with lock:
+            samples.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return samples
+
+
+def over_http(database_url: str, workdir: Path, env: dict, mix, clients: int, requests: int) -> None:
+    paths = [f"/api/v1/search?{urlencode({'q': text, **{k: v[0] for k, v in filters.items()}})}"
+             for _, text, filters in mix]
+    with live_server(database_url, workdir / "instance", extra_env=env, threads=8) as base:
+        hammer(base, paths, 4, 10)  # warm up every thread's connection and the snapshot
+        baseline = hammer(base, ["/healthz"], clients, requests)
+        searches = hammer(base, paths, clients, requests)
+        pid = server_pid(int(urlsplit(base).port))
+        server_rss = f"{peak_rss_mb(pid):.0f} MB" if pid else "unknown"
+    print(f"  over HTTP, {clients} concurrent clients x {requests} requests, waitress 8 threads:")
+    print(f"    GET /healthz      {figures(baseline)}")
+    print(f"    GET /api/v1/search {figures(searches)}  x{statistics.median(searches) / statistics.median(baseline):.1f}"
+          f" /healthz; server peak RSS {server_rss}")
+
+
+def collection(name, database_url, workdir, mix, args) -> None:
+    from search.embedded import EmbeddedEngine
+    database = Database(database_url)
+    path = workdir / f"{name}-search.db"
+    engine = EmbeddedEngine(path)
+    print(f"{name}, embedded engine:")
+    print("  " + rebuild(engine, database))
+    in_process(engine, mix, args.rounds, lambda: engine.store.connection().execute("SELECT 1").fetchone())
+    if not args.skip_http:
+        over_http(database_url, workdir, {"CATALOGUE_SEARCH_PATH": str(path)}, mix, args.clients, args.requests)
+    engine.close()
+    if args.es_url:
+        from search.elastic import make_engine
+        from tests.support.search import drop_indexes
+        alias = f"bench-{uuid.uuid4().hex[:8]}"
+        cluster = make_engine(args.es_url, alias, kind=args.es_kind)
+        print(f"{name}, {args.es_kind} at {args.es_url}:")
+        try:
+            cluster.ensure_ready()
+            print("  " + rebuild(cluster, database))
+            in_process(cluster, mix, args.rounds, cluster.count)
+            if not args.skip_http:
+                over_http(database_url, workdir, {"CATALOGUE_SEARCH_ENGINE": args.es_kind,
+                                                  "CATALOGUE_SEARCH_URL": args.es_url,
+                                                  "CATALOGUE_SEARCH_INDEX": alias}, mix, args.clients, args.requests)
+        finally:
+            cluster.close()
+            drop_indexes(args.es_url, alias)
+    database.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-loc", action="store_true", help="the demo collection only")
+    parser.add_argument("--db", type=Path, help="an SQLite catalogue already holding the LoC records")
+    parser.add_argument("--rounds", type=int, default=20, help="passes over the query mix in-process")
+    parser.add_argument("--clients", type=int, default=20, help="concurrent HTTP clients")
+    parser.add_argument("--requests", type=int, default=50, help="requests per HTTP client")
+    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--es-url", help="also measure this Elasticsearch/OpenSearch cluster")
+    parser.add_argument("--es-kind", default="elasticsearch", choices=["elasticsearch", "opensearch"])
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-search-"))
+    try:
+        run(args, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(args, workdir: Path) -> None:
+    demo_url = f"sqlite:///{workdir / 'demo.db'}"
+    demo = Database(demo_url)
+    migrate.upgrade(demo)
+    with demo.transaction() as session:
+        load_demo(session, accounts=False)
+    demo.dispose()
+    collection("demo collection", demo_url, workdir, DEMO_MIX, args)
+
+    if not args.skip_loc:
+        if args.db:
+            loc_url = f"sqlite:///{args.db.resolve()}"
+        elif LOC.exists():
+            loc_url = f"sqlite:///{workdir / 'loc.db'}"
+            loc = Database(loc_url)
+            migrate.upgrade(loc)
+            began = time.perf_counter()
+            report = import_file(loc, LOC, source="main-library", rejects_dir=workdir / "rejects")
+            print(f"(imported {report.created:,} LoC records in {time.perf_counter() - began:.0f} s)")
+            loc.dispose()
+        else:
+            sys.exit(f"{LOC} is absent (it comes with ../shared/data); try --skip-loc")
+        collection("LoC 100k", loc_url, workdir, LOC_MIX, args)
+    print(f"peak RSS of this process: {peak_rss_mb():.0f} MB; "
+          f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()

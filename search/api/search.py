@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask_smorest import Blueprint
+
+from catalogue.api.common import documented
+
+from ..engine import FACETS
+from ..web import search_service
+from . import schemas
+
+blp = Blueprint("search_api", __name__, description="Search the catalogue, as visitors do. Public: no token.")
+
+
+@blp.route("/search", methods=["GET"])
+@blp.arguments(schemas.SearchArgs, location="query")
+@blp.response(200, schemas.SearchResults)
+@blp.doc(security=[])
+@documented(blp, 422)
+def search(args):
+    """Search the catalogue: the hits of one page, facets with counts, and a
+    suggestion when nothing is found. Public."""
+    filters = {facet: args[facet] for facet in FACETS if args.get(facet)}
+    found = search_service().search(args["q"], filters=filters, sort=args["sort"], page=args["page"],
+                                    size=args["size"])
+    result = found.result
+    return {
+        "total": result.total, "page": found.page, "size": found.size,
+        "hits": [{"id": hit.id, "title": hit.title, "highlight": hit.highlight} for hit in result.hits],
+        "facets": {name: [{"value": v.value, "count": v.count} for v in values]
+                   for name, values in result.facets.items()},
+        "suggestion": found.suggestion,
+        "concepts": [asdict(concept) for concept in found.concepts],
+    }
+
+
+@blp.route("/search/complete", methods=["GET"])
+@blp.arguments(schemas.CompleteArgs, location="query")
+@blp.response(200, schemas.SearchCompletions)
+@blp.doc(security=[])
+@documented(blp, 422)
+def complete(args):
+    """Titles, authors and thesaurus concepts starting with `q`, for a search
+    box's suggestions. Public."""
+    return {"items": [asdict(entry) for entry in search_service().complete(args["q"], size=args["size"])]}

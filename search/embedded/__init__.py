@@ -1,0 +1,212 @@
+"""The embedded search engine: SQLite FTS5 in its own file, French analysis
+in Python, facets and sorts from an in-memory snapshot (facets.py).
+
+No service to run. Safe for several threads and processes: readers use
+WAL snapshots and never lock; writers serialise on a file lock (store.py).
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from html import escape
+
+from thesaurus.text import fold
+
+from ..analysis import tokens
+from ..engine import SORTS, Completion, Hit, SearchRequest, SearchResult
+from . import spelling
+from .facets import Snapshot
+from .matching import highlight_terms
+from .rows import Analyser
+from .searching import evaluate
+from .store import COLUMNS, Store
+
+# changes kept for readers in other processes; one further behind reloads everything
+CHANGES_KEPT = 50_000
+# more changed documents than this: reloading the snapshot is cheaper than replaying
+REPLAY_LIMIT = 5_000
+BATCH = 2_000
+
+
+class EmbeddedEngine:
+    name = "embedded"
+
+    def __init__(self, path, *, busy_timeout_ms: int = 5000):
+        self.store = Store(path, busy_timeout_ms=busy_timeout_ms)
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+
+    # -- writing --------------------------------------------------------------
+    def ensure_ready(self) -> None:
+        if self.store.target() is not None:
+            return
+        with self.store.write_lock():
+            if self.store.target() is None:
+                self.store.publish(*self.store.new_generation())
+
+    def index(self, documents: Sequence[dict]) -> None:
+        if not documents:
+            return
+        analyser = Analyser()
+        with self.store.writing() as conn:
+            for document in documents:
+                rows = analyser.rows(document)
+                _remove(conn, rows.id)
+                conn.execute(f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})",
+                             (rows.id, *rows.fts))
+                conn.execute("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", rows.doc)
+                conn.executemany("INSERT INTO completions VALUES (?, ?, ?, ?)", rows.completions)
+                conn.executemany("INSERT INTO vocab VALUES (?, ?, 1) ON CONFLICT (word) DO UPDATE "
+                                 "SET freq = freq + 1", rows.words.items())
+            _log_changes(conn, [int(d["id"]) for d in documents])
+
+    def delete(self, ids: Sequence[int]) -> None:
+        if not ids:
+            return
+        with self.store.writing() as conn:
+            for doc_id in ids:
+                _remove(conn, int(doc_id))
+            _log_changes(conn, [int(i) for i in ids])
+
+    def rebuild(self, documents: Iterable[dict]) -> int:
+        analyser, vocab, count = Analyser(), {}, 0
+        fts_sql = f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
+        with self.store.write_lock():
+            file, conn = self.store.new_generation()
+            try:
+                batch = []
+                for document in documents:
+                    batch.append(analyser.rows(document))
+                    if len(batch) >= BATCH:
+                        count += _load(conn, fts_sql, batch, vocab)
+                        batch = []
+                count += _load(conn, fts_sql, batch, vocab)
+                conn.executemany("INSERT INTO vocab VALUES (?, ?, ?)",
+                                 ((word, term, freq) for word, (term, freq) in vocab.items()))
+                self.store.publish(file, conn)
+            except BaseException:
+                conn.close()
+                file.unlink(missing_ok=True)
+                raise
+        return count
+
+    # -- reading --------------------------------------------------------------
+    def search(self, request: SearchRequest) -> SearchResult:
+        if request.sort not in SORTS:
+            raise ValueError(f"unknown sort {request.sort!r}: one of {', '.join(SORTS)}")
+        conn = self.store.connection()
+        conn.execute("BEGIN")  # one read snapshot for the whole search
+        try:
+            with self._lock:
+                snapshot = self._refresh(conn)
+            found, facets, page = evaluate(conn, snapshot, self._lock, request)
+            docs = {row[0]: row for row in conn.execute(
+                f"SELECT id, title, summary FROM docs WHERE id IN ({','.join('?' * len(page))})",
+                [doc_id for doc_id, _ in page])} if page else {}
+        finally:
+            conn.execute("COMMIT")
+        wanted = highlight_terms(request.query) if request.highlight else set()
+        hits = [Hit(doc_id, score, docs[doc_id][1], _highlight(docs[doc_id], wanted))
+                for doc_id, score in page if doc_id in docs]
+        return SearchResult(found, hits, facets)
+
+    def complete(self, prefix: str, *, size: int = 8) -> list[Completion]:
+        key = fold(prefix or "")
+        if not key or size <= 0:
+            return []
+        conn = self.store.connection()
+        # the range scan is capped: a one-letter prefix must not read every title
+        rows = conn.execute(
+            "SELECT kind, text, min(record_id), count(*) AS n, min(key) FROM "
+            "(SELECT * FROM completions WHERE key >= ? AND key < ? LIMIT 5000) "
+            "GROUP BY kind, text ORDER BY n DESC, min(key), kind LIMIT ?",
+            (key, key + "\uffff", size)).fetchall()
+        return [Completion(kind, text, record_id if kind == "title" else None)
+                for kind, text, record_id, _n, _key in rows]
+
+    def spelling(self, text: str) -> str | None:
+        return spelling.suggest(self.store.connection(), text or "")
+
+    def count(self) -> int:
+        return self.store.connection().execute("SELECT count(*) FROM docs").fetchone()[0]
+
+    def close(self) -> None:
+        self.store.close()
+
+    def _refresh(self, conn) -> Snapshot:
+        """The snapshot for this read transaction's generation, brought up
+        to date with the changes logged since it was loaded."""
+        generation = self.store.generation()
+        seq, oldest = conn.execute("SELECT coalesce(max(seq), 0), coalesce(min(seq), 1) FROM changes").fetchone()
+        snapshot = self._snapshot
+        if snapshot is not None and snapshot.generation == generation and snapshot.seq < seq:
+            changed = [row[0] for row in conn.execute(
+                "SELECT DISTINCT doc_id FROM changes WHERE seq > ? LIMIT ?", (snapshot.seq, REPLAY_LIMIT + 1))]
+            if snapshot.seq + 1 < oldest or len(changed) > REPLAY_LIMIT:
+                snapshot = None
+            else:
+                for doc_id in changed:
+                    row = conn.execute("SELECT facets, year, title_sort FROM docs WHERE id = ?", (doc_id,)).fetchone()
+                    snapshot.put(doc_id, *row) if row else snapshot.remove(doc_id)
+                snapshot.seq = seq
+        if snapshot is None or snapshot.generation != generation:
+            snapshot = Snapshot(generation, seq)
+            for row in conn.execute("SELECT id, facets, year, title_sort FROM docs"):
+                snapshot.put(*row)
+        self._snapshot = snapshot
+        return snapshot
+
+
+def _remove(conn, doc_id: int) -> None:
+    old = conn.execute("SELECT words FROM docs WHERE id = ?", (doc_id,)).fetchone()
+    if old is None:
+        return
+    conn.executemany("UPDATE vocab SET freq = freq - 1 WHERE word = ?", ((w,) for w in old[0].split()))
+    conn.execute("DELETE FROM vocab WHERE freq <= 0")
+    conn.execute("DELETE FROM fts WHERE rowid = ?", (doc_id,))
+    conn.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
+    conn.execute("DELETE FROM completions WHERE record_id = ?", (doc_id,))
+
+
+def _log_changes(conn, ids: list[int]) -> None:
+    conn.executemany("INSERT INTO changes (doc_id) VALUES (?)", ((i,) for i in ids))
+    conn.execute("DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ?", (CHANGES_KEPT,))
+
+
+def _load(conn, fts_sql: str, batch: list, vocab: dict) -> int:
+    conn.execute("BEGIN")
+    conn.executemany(fts_sql, ((rows.id, *rows.fts) for rows in batch))
+    conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", (rows.doc for rows in batch))
+    conn.executemany("INSERT INTO completions VALUES (?, ?, ?, ?)",
+                     (c for rows in batch for c in rows.completions))
+    conn.execute("COMMIT")
+    for rows in batch:
+        for word, term in rows.words.items():
+            entry = vocab.get(word)
+            if entry is None:
+                vocab[word] = [term, 1]
+            else:
+                entry[1] += 1
+    return len(batch)
+
+
+def _highlight(row, wanted: set[str]) -> dict[str, str]:
+    found = {}
+    for name, text in (("title", row[1]), ("summary", row[2])):
+        marked = _mark(text, wanted) if wanted and text else None
+        if marked:
+            found[name] = marked
+    return found
+
+
+def _mark(text: str, wanted: set[str]) -> str | None:
+    """HTML-escaped text with <mark> around the words whose term was asked for."""
+    out, last = [], 0
+    for token in tokens(text):
+        if token.term in wanted:
+            out += [escape(text[last:token.start]), "<mark>", escape(text[token.start:token.end]), "</mark>"]
+            last = token.end
+    if not out:
+        return None
+    out.append(escape(text[last:]))
+    return "".join(out)

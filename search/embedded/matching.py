@@ -1,0 +1,56 @@
+"""A parsed query (search.query) -> an FTS5 MATCH expression over the
+analysed columns (store.COLUMNS)."""
+from __future__ import annotations
+
+from ..analysis import terms
+from ..engine import FACETS
+from ..query import Query
+from .rows import facet_token
+
+UNFIELDED = "{title authors subjects publisher series body}"
+FIELD_COLUMNS = {"title": "title", "author": "authors", "subject": "subjects", "publisher": "publisher",
+                 "series": "series", "isbn": "isbn"}
+
+
+NOTHING = ""
+
+
+def expression(query: Query, concept_ids=(), *, title_only: bool = False) -> str | None:
+    """The MATCH expression; None to match every document (no words and no
+    concepts), NOTHING to match none. ``concept_ids`` match as an
+    alternative to the words. ``title_only``: unfielded words must be in
+    the title (the first tier of the ranking of very broad searches)."""
+    parts = []
+    for clause in query.clauses:
+        columns = FIELD_COLUMNS[clause.field] if clause.field else "title" if title_only else UNFIELDED
+        if clause.field == "isbn":
+            words = [word.lower() for word in clause.words]
+        else:
+            words = [term for word in clause.words for term in terms(word)]
+        if not words:
+            continue
+        if clause.phrase:
+            parts.append(f'{columns} : "{" ".join(words)}"')
+        else:
+            parts.extend(f'{columns} : "{word}"' for word in words)
+    text = " AND ".join(parts) or None
+    concepts = "" if title_only else " OR ".join(f"c{int(c)}" for c in concept_ids)
+    if concepts:
+        return f"({text}) OR concepts : ({concepts})" if text else f"concepts : ({concepts})"
+    if text is None and not query.is_empty:
+        return NOTHING  # words that analyse to nothing match nothing, not everything
+    return text
+
+
+def highlight_terms(query: Query) -> set[str]:
+    return {term for clause in query.clauses if clause.field != "isbn"
+            for word in clause.words for term in terms(word)}
+
+
+def filtered(match: str | None, filters) -> str | None:
+    """``match`` narrowed by facet filters (OR within a facet, AND across)."""
+    parts = [f"({match})"] if match else []
+    for name, values in filters.items():
+        if name in FACETS and values:
+            parts.append("facets : (" + " OR ".join(facet_token(name, str(v)) for v in values) + ")")
+    return " AND ".join(parts) or None

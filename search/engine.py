@@ -1,0 +1,108 @@
+"""The search-engine protocol: what the service asks of every engine.
+
+Two implementations (search.embedded, search.elastic) pass one conformance
+suite (tests/search), so the service, the API and the public pages never
+know which engine answers. Documents are the projection's dicts
+(catalogue.projection.search_documents); queries arrive parsed
+(search.query.parse) so both engines read the same clauses.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .query import Query
+
+FACETS = ("pole", "document_type", "audience", "language", "year_range", "library", "availability")
+
+# facet name -> key of the search document holding its values
+FACET_KEYS = {
+    "pole": "poles", "document_type": "document_type", "audience": "audiences", "language": "languages",
+    "year_range": "year_range", "library": "libraries", "availability": "availability",
+}
+
+SORTS = ("relevance", "date", "title")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search. Filters: OR within a facet, AND across facets.
+
+    ``concept_ids``: the thesaurus expansion done by the application; a
+    document whose descriptor_paths holds one of them matches the whole
+    query, as an alternative to the text match. ``boost``: facet values
+    ranked higher under the relevance sort. Ties are always broken by id
+    ascending, so pages never overlap or skip. ``page`` starts at 1.
+    """
+    query: Query
+    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    concept_ids: Sequence[int] = ()
+    boost: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    size: int = 20
+    facets: Sequence[str] = FACETS
+    highlight: bool = True
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    score: float
+    title: str
+    # field ("title", "summary") -> HTML-escaped text, <mark>...</mark> around matched words
+    highlight: dict[str, str]
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Facet counts are computed with every filter applied except the
+    facet's own (multi-select facets), values sorted by count desc then value."""
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+
+
+@dataclass(frozen=True)
+class Completion:
+    kind: str  # "title" | "author"
+    text: str
+    record_id: int | None
+
+
+class SearchEngine(Protocol):
+    name: str
+
+    def ensure_ready(self) -> None:
+        """Create the index (or file) if missing; idempotent."""
+
+    def index(self, documents: Sequence[dict]) -> None:
+        """Add or replace documents, by doc["id"]."""
+
+    def delete(self, ids: Sequence[int]) -> None:
+        """Remove documents; unknown ids are ignored."""
+
+    def rebuild(self, documents: Iterable[dict]) -> int:
+        """Replace the whole index with these documents, swapped in at once
+        (searches see the old index until the new one is complete).
+        Returns the number of documents indexed."""
+
+    def search(self, request: SearchRequest) -> SearchResult: ...
+
+    def complete(self, prefix: str, *, size: int = 8) -> list[Completion]:
+        """Titles and authors starting with (a word starting with) prefix."""
+
+    def spelling(self, text: str) -> str | None:
+        """"Did you mean": the query with its unknown words replaced by the
+        closest indexed words, or None when there is nothing better."""
+
+    def count(self) -> int: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,43 @@
+"""What visitors read for facets and their values, in their language.
+
+Facet values are stable codes in the index ("job_search", "<1990"); the
+pages show the labels the catalogue already uses for them. ``translate`` is
+the edge's gettext, so this module stays free of Flask.
+"""
+from __future__ import annotations
+
+from catalogue.i18n import N_
+from catalogue.vocab import LANGUAGES, Audience, DocumentType, Library, Pole
+
+FACET_TITLES = {
+    "pole": N_("Your goal"),
+    "document_type": N_("Type of document"),
+    "audience": N_("Intended for"),
+    "language": N_("Language"),
+    "year_range": N_("Publication date"),
+    "library": N_("Library"),
+    "availability": N_("Availability"),
+}
+AVAILABILITY = {
+    "available": N_("Available on the shelves"),
+    "unavailable": N_("Not available at the moment"),
+    "online": N_("Online"),
+    "none": N_("No copy to consult"),
+}
+SORT_LABELS = {"relevance": N_("Relevance"), "date": N_("Most recent first"), "title": N_("Title (A to Z)")}
+_VOCABULARIES = {"pole": Pole, "document_type": DocumentType, "audience": Audience, "library": Library}
+
+
+def value_label(facet: str, value: str, translate) -> str:
+    vocabulary = _VOCABULARIES.get(facet)
+    if vocabulary is not None:
+        return translate(vocabulary(value).label) if value in vocabulary.values() else value
+    if facet == "availability":
+        return translate(AVAILABILITY[value]) if value in AVAILABILITY else value
+    if facet == "language":
+        return translate(LANGUAGES[value]) if value in LANGUAGES else value
+    if facet == "year_range" and value.startswith("<"):
+        return translate(N_("Before %(year)s")) % {"year": value[1:]}
+    if facet == "year_range":
+        return value.replace("-", "–")
+    return value

@@ -1,0 +1,55 @@
+"""The demand observatory's staff page: what visitors searched, and what
+they did not find, per advice pole. It feeds acquisitions."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, render_template, request
+
+from catalogue.accounts.permissions import VIEW_STAFF
+from catalogue.db import utcnow
+from catalogue.vocab import Pole
+from catalogue.web.auth import require
+from catalogue.web.transaction import db_session
+
+from .stats import observatory
+
+bp = Blueprint("observatory", __name__)
+
+PERIODS = (7, 30, 90, 365)  # days, ending today (UTC, as the counts are kept)
+CHART_WIDTH, CHART_HEIGHT = 720, 180
+
+
+@bp.route("/staff/observatory")
+@require(VIEW_STAFF)
+def show():
+    try:
+        days = int(request.args.get("days", 30))
+    except ValueError:
+        days = 30
+    days = days if days in PERIODS else 30
+    end = utcnow().date()
+    figures = observatory(db_session(), end - dt.timedelta(days=days - 1), end)
+    poles = sorted(set(figures.top) | set(figures.top_zero), key=_pole_order)
+    return render_template("observatory/show.html", figures=figures, days=days, periods=PERIODS,
+                           poles=poles, pole_labels={p.value: p.label for p in Pole}, chart=chart(figures.days))
+
+
+def chart(days) -> dict:
+    """Bar geometry for the inline SVG: no script, no library. Heights are
+    scaled to the busiest day; zero-result searches are the darker part."""
+    peak = max((d.searches for d in days), default=0) or 1
+    step = CHART_WIDTH / max(1, len(days))
+    bars = []
+    for n, day in enumerate(days):
+        height = CHART_HEIGHT * day.searches / peak
+        zero = CHART_HEIGHT * day.zero_results / peak
+        bars.append({"x": round(n * step + step * 0.1, 1), "width": round(step * 0.8, 1),
+                     "y": round(CHART_HEIGHT - height, 1), "height": round(height, 1),
+                     "zero_y": round(CHART_HEIGHT - zero, 1), "zero_height": round(zero, 1), "day": day})
+    return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "peak": peak, "bars": bars}
+
+
+def _pole_order(pole: str) -> tuple:
+    order = [p.value for p in Pole]
+    return (pole not in order, order.index(pole) if pole in order else 0, pole)

@@ -1,0 +1,116 @@
+"""The rules a portal's settings and selection entries follow, checked
+before anything is written. Pure functions: the service passes in what
+needs the database (is this address taken? which work is this?)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from catalogue.errors import ValidationFailed
+from catalogue.i18n import N_
+from catalogue.vocab import Audience, DocumentType, Library, Pole
+
+from .engine import FACETS
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+AVAILABILITY = ("available", "unavailable", "online", "none")
+# Facets whose values are a closed list; language and year_range are checked by shape.
+CLOSED = {"pole": Pole.values(), "document_type": DocumentType.values(), "audience": Audience.values(),
+          "library": Library.values(), "availability": list(AVAILABILITY)}
+SHAPES = {"language": re.compile(r"^[a-z]{3}$"), "year_range": re.compile(r"^(<\d{4}|\d{4}-\d{4})$")}
+IDLE_RANGE = (10, 3600)  # seconds: under 10 a visitor cannot read a page; over an hour it never resets
+TEXT_LIMITS = {"slug": 100, "title_fr": 255, "title_en": 255}
+
+
+def clean_portal(data: dict, *, slug_taken: Callable[[str], bool]) -> dict:
+    """The portal's fields, cleaned; raises ValidationFailed naming each bad
+    field (``base_filter.<facet>`` for a facet's values)."""
+    errors: dict[str, list[str]] = {}
+    clean = {name: _text(data.get(name)) for name in ("slug", "title_fr", "title_en",
+                                                      "description_fr", "description_en")}
+    slug = clean["slug"] = (clean["slug"] or "").lower()
+    if not slug:
+        errors["slug"] = [N_("Give the portal an address, for example creer-son-activite.")]
+    elif not SLUG.match(slug):
+        errors["slug"] = [N_("Use only lower-case letters without accents, digits and hyphens, "
+                             "for example creer-son-activite.")]
+    elif slug_taken(slug):
+        errors["slug"] = [N_("Another portal already has this address: choose another one.")]
+    if not clean["title_fr"]:
+        errors["title_fr"] = [N_("A portal needs a French title.")]
+    for name, limit in TEXT_LIMITS.items():
+        if clean[name] and len(clean[name]) > limit and name not in errors:
+            errors[name] = [N_("This text is too long: shorten it.")]
+    pole = _text(data.get("pole"))
+    if pole and pole not in Pole.values():
+        errors["pole"] = [N_("Choose one of the advice poles, or none.")]
+    clean["pole"] = Pole(pole) if pole in Pole.values() else None
+    for name in ("base_filter", "boost"):
+        clean[name], problems = _facet_values(data.get(name) or {})
+        for facet, messages in problems.items():
+            errors[f"{name}.{facet}"] = messages
+    idle = clean["kiosk_idle_seconds"] = _integer(data.get("kiosk_idle_seconds"), 120)
+    if idle is None or not IDLE_RANGE[0] <= idle <= IDLE_RANGE[1]:
+        errors["kiosk_idle_seconds"] = [N_("Give a number of seconds between 10 and 3600.")]
+    clean["position"] = _integer(data.get("position"), 0)
+    if clean["position"] is None:
+        errors["position"] = [N_("Give a whole number.")]
+    clean["published"] = bool(data.get("published", True))
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def clean_selection(data: dict, *, find_record: Callable[[str], int | None]) -> dict:
+    """A selection entry's fields: ``record_id`` (``work`` found by
+    ``find_record``) or ``url`` and ``title``, and ``note``."""
+    work, url, title, note = (_text(data.get(k)) for k in ("work", "url", "title", "note"))
+    if work and url:
+        raise ValidationFailed({"work": [N_("Give either a work or a website, not both.")]})
+    if work:
+        record_id = find_record(work)
+        if record_id is None:
+            raise ValidationFailed({"work": [N_("No work has this number or ISBN: check it in the catalogue.")]})
+        return {"record_id": record_id, "note": note}
+    errors = {}
+    parts = urlsplit(url or "")
+    if not url:
+        errors["url"] = [N_("Give a work of the catalogue or a website's address.")]
+    elif parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2000:
+        errors["url"] = [N_("Give a full web address starting with https://.")]
+    if url and not title:
+        errors["title"] = [N_("Give the website a title visitors will understand.")]
+    if errors:
+        raise ValidationFailed(errors)
+    return {"url": url, "title": title[:500], "note": note}
+
+
+def _facet_values(raw: dict) -> tuple[dict, dict]:
+    clean, problems = {}, {}
+    for facet, values in raw.items():
+        if facet not in FACETS:
+            problems[facet] = [N_("This is not a facet of the search.")]
+            continue
+        values = list(dict.fromkeys(str(v).strip() for v in (values or []) if str(v).strip()))
+        allowed = CLOSED.get(facet)
+        bad = [v for v in values if (v not in allowed if allowed else not SHAPES[facet].match(v))]
+        if bad:
+            problems[facet] = [N_("Some values are not valid for this facet: check them.")]
+        elif values:
+            clean[facet] = values
+    return clean, problems
+
+
+def _text(value) -> str | None:
+    value = (str(value).strip() if value is not None else "")
+    return value or None
+
+
+def _integer(value, default: int) -> int | None:
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,229 @@
+"""Searching the catalogue: the rules around the engine, the same for every engine.
+
+The engine matches words; the service adds what the application knows:
+
+- the thesaurus: when the whole query names a concept (a preferred or entry
+  term, any language, accents and case ignored: "VAE"), the works indexed
+  with it or any narrower concept match too, whatever their words. A
+  deprecated concept leads to its replacement. This happens here, with the
+  concept ids in the documents, so it is the same on every engine and
+  follows thesaurus edits at once;
+- a portal's base filter (always applied) and boost;
+- "did you mean" when nothing is found, offered only if it finds something;
+- the anonymous observatory counts (search.stats).
+
+Like every service it takes a session, flushes and never commits.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalogue.db import utcnow
+from thesaurus.models import Concept, ConceptLabel
+from thesaurus.services.lookup import autocomplete
+from thesaurus.text import fold
+from thesaurus.vocab import ConceptStatus
+
+from .engine import FACETS, SORTS, SearchRequest, SearchResult
+from .query import parse
+from .stats import SearchEvent, normalise, record_search
+
+MAX_SIZE = 100
+# Words that French (and English) labels carry and visitors leave out:
+# "creation entreprise" names the concept "Création d'entreprise".
+_ELISION = re.compile(r"\b(?:[ldjnmtsc]|qu)'")
+_STOPWORDS = frozenset("de des du la le les l d et en a au aux pour un une of the and for".split())
+_LOOSE_CANDIDATES = 200
+NOTHING = "\u2205"  # a facet value no document holds: the filter that finds nothing
+
+
+@dataclass(frozen=True)
+class ConceptRef:
+    id: int
+    label: str  # the French preferred label
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A page of results, and what the service added around them."""
+    result: SearchResult
+    text: str
+    page: int
+    size: int
+    sort: str
+    filters: dict[str, list[str]]              # as applied: the visitor's, within the portal's
+    suggestion: str | None = None              # "did you mean", when nothing was found
+    concepts: list[ConceptRef] = field(default_factory=list)  # the thesaurus expansion
+
+
+@dataclass(frozen=True)
+class Completion:
+    """An autocomplete entry: a title, an author, or a concept (its matching
+    term, and where an entry term leads)."""
+    kind: str  # "title" | "author" | "concept"
+    text: str
+    record_id: int | None = None
+    concept_id: int | None = None
+    pref_label: str | None = None
+
+
+class SearchService:
+    """``recorder`` receives each search for the observatory; by default it
+    is written in ``session``. The web passes one writing in a short
+    transaction of its own, so that a visitor's read-only request never
+    waits for, or fails on, the database's write lock."""
+
+    def __init__(self, session: Session, engine, *, clock=utcnow,
+                 recorder: Callable[[SearchEvent], None] | None = None):
+        self.session = session
+        self.engine = engine
+        self.clock = clock
+        self.recorder = recorder or (lambda event: record_search(session, event))
+
+    def search(self, text: str | None, *, filters: Mapping[str, Sequence[str]] | None = None,
+               sort: str = "relevance", page: int = 1, size: int = 20, portal=None,
+               record_stats: bool = True, concept_ids: Sequence[int] = ()) -> SearchPage:
+        """Search ``text`` (the query language of search.query). ``filters``:
+        facet -> values (unknown facets ignored). ``portal``: a search.models.
+        Portal whose base filter and boost apply. ``concept_ids``: works
+        indexed with these concepts (or narrower ones) match too, as for a
+        query naming them ("works on the same subjects")."""
+        text = (text or "").strip()
+        sort = sort if sort in SORTS else "relevance"
+        page, size = max(1, page), max(1, min(size, MAX_SIZE))
+        base = _facet_map(portal.base_filter if portal is not None else {})
+        applied = _within(_facet_map(filters or {}), base)
+        query = parse(text)
+        concepts = self.concepts_named(query.text_for_thesaurus()) if not query.is_empty else []
+        request = SearchRequest(query=query, filters=applied,
+                                concept_ids=sorted({c.id for c in concepts} | set(concept_ids)),
+                                boost=_facet_map(portal.boost if portal is not None else {}),
+                                sort=sort, page=page, size=size)
+        result = _inside(self.engine.search(request), base)
+        suggestion = self._suggestion(text, applied) if result.total == 0 and text else None
+        if record_stats:
+            self.recorder(SearchEvent(
+                day=self.clock().date(), portal=portal.slug if portal is not None else "",
+                pole=_pole(portal, applied), query=normalise(text), found=result.total > 0))
+        return SearchPage(result, text, page, size, sort, applied, suggestion, concepts)
+
+    def complete(self, prefix: str | None, *, size: int = 8) -> list[Completion]:
+        """Titles, authors and concepts starting with ``prefix`` (concepts
+        first, at most a third of the list: they lead to whole subjects)."""
+        prefix = (prefix or "").strip()
+        if not prefix:
+            return []
+        size = max(1, min(size, 20))
+        concepts = [Completion("concept", m.label, concept_id=m.concept_id, pref_label=m.pref_label)
+                    for m in autocomplete(self.session, prefix, limit=max(1, size // 3))]
+        works = [Completion(c.kind, c.text, record_id=c.record_id)
+                 for c in self.engine.complete(prefix, size=size - len(concepts))]
+        return concepts + works
+
+    def concepts_named(self, text: str) -> list[ConceptRef]:
+        """The concepts one of whose labels is ``text`` (folded: case, accents
+        and spacing ignored; failing that, also elisions and small words
+        such as "de"), deprecated ones replaced by their replacement."""
+        key = fold(text)
+        if not key:
+            return []
+        ids = set(self.session.scalars(select(ConceptLabel.concept_id).where(ConceptLabel.key == key)))
+        if not ids:
+            ids = self._loosely_named(key)
+        return self._current(ids)
+
+    def _loosely_named(self, key: str) -> set[int]:
+        loose = _loose(key)
+        if not loose:
+            return set()
+        # A range scan on the indexed key, as thesaurus autocomplete does:
+        # every label sharing the query's first letters, compared loosely.
+        first = key[:3]
+        rows = self.session.execute(select(ConceptLabel.concept_id, ConceptLabel.key)
+                                    .where(ConceptLabel.key >= first, ConceptLabel.key < first + "\uffff")
+                                    .limit(_LOOSE_CANDIDATES))
+        return {concept_id for concept_id, label_key in rows if _loose(label_key) == loose}
+
+    def _current(self, ids: set[int]) -> list[ConceptRef]:
+        found: dict[int, ConceptRef] = {}
+        for _ in range(5):  # a replacement may itself be deprecated: follow a few steps
+            if not ids:
+                break
+            rows = self.session.execute(select(Concept.id, Concept.pref_label_fr, Concept.status,
+                                               Concept.replaced_by_id).where(Concept.id.in_(ids))).all()
+            ids = set()
+            for concept_id, label, status, replaced_by in rows:
+                if status != ConceptStatus.DEPRECATED:
+                    found[concept_id] = ConceptRef(concept_id, label)
+                elif replaced_by is not None and replaced_by not in found:
+                    ids.add(replaced_by)
+        return sorted(found.values(), key=lambda c: (c.label, c.id))
+
+    def _suggestion(self, text: str, filters: dict[str, list[str]]) -> str | None:
+        suggestion = self.engine.spelling(text)
+        if not suggestion or fold(suggestion) == fold(text):
+            return None
+        # Offer it only if it finds something where the visitor is searching.
+        query = parse(suggestion)
+        concepts = self.concepts_named(query.text_for_thesaurus())
+        check = self.engine.search(SearchRequest(query=query, filters=filters,
+                                                 concept_ids=[c.id for c in concepts], size=1, facets=(),
+                                                 highlight=False))
+        return suggestion if check.total else None
+
+
+def _facet_map(values: Mapping) -> dict[str, list[str]]:
+    """Known facets only, each a list of distinct non-empty strings."""
+    clean = {}
+    for facet, chosen in (values or {}).items():
+        if facet not in FACETS:
+            continue
+        chosen = [chosen] if isinstance(chosen, str) else list(chosen or ())
+        chosen = list(dict.fromkeys(str(v) for v in chosen if v not in (None, "")))
+        if chosen:
+            clean[facet] = chosen
+    return clean
+
+
+def _within(filters: dict[str, list[str]], base: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The visitor's filters inside the portal's: both must hold, and the
+    engine ORs values within a facet, so a facet both name keeps the values
+    they share (none shared: nothing can be found, and nothing is)."""
+    applied = dict(filters)
+    for facet, values in base.items():
+        applied[facet] = [v for v in applied[facet] if v in values] if facet in applied else list(values)
+        if not applied[facet]:
+            applied[facet] = [NOTHING]
+    return applied
+
+
+def _inside(result: SearchResult, base: dict[str, list[str]]) -> SearchResult:
+    """Facet counts leave out the facet's own filter (multi-select facets);
+    a portal's base filter is not the visitor's choice to undo, so its
+    facets show only the values inside the portal."""
+    if not base:
+        return result
+    facets = {name: [v for v in values if name not in base or v.value in base[name]]
+              for name, values in result.facets.items()}
+    return SearchResult(result.total, result.hits, facets)
+
+
+def _pole(portal, filters: dict[str, list[str]]) -> str:
+    """The pole a search is counted under: its portal's, else the one pole chosen."""
+    if portal is not None and portal.pole is not None:
+        return getattr(portal.pole, "value", portal.pole)
+    poles = filters.get("pole", [])
+    return poles[0] if len(poles) == 1 else ""
+
+
+def _loose(key: str) -> str:
+    words = _ELISION.sub(" ", key).replace("-", " ").split()
+    return " ".join(w for w in words if w not in _STOPWORDS)
+
+
+__all__ = ["Completion", "ConceptRef", "SearchPage", "SearchService"]

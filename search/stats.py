@@ -1,0 +1,137 @@
+"""The demand observatory: what visitors look for, anonymously.
+
+Only counts are kept: per day and portal (SearchDay), and per day, portal,
+pole and normalised query (QueryCount), each with how many found nothing.
+No address, session, time of day or order of searches: nothing tells one
+visitor from another. A query is normalised (folded, spaces collapsed, cut
+at 100 characters) so that "Formation " and "formation" count together.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from thesaurus.text import fold
+
+from .models import QueryCount, SearchDay
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY = 100
+
+
+@dataclass(frozen=True)
+class SearchEvent:
+    """One search, as the observatory keeps it."""
+    day: dt.date
+    portal: str      # the portal's slug, "" for the main catalogue
+    pole: str        # the portal's pole, "" for none
+    query: str       # normalised
+    found: bool
+
+
+def normalise(text: str | None) -> str:
+    return fold(text or "")[:MAX_QUERY].strip()
+
+
+def record_search(session: Session, event: SearchEvent) -> None:
+    """Add one search to the day's counts (an upsert on both tables; flushes)."""
+    zero = 0 if event.found else 1
+    _upsert(session, SearchDay, {"day": event.day, "portal": event.portal}, zero)
+    if event.query:  # browsing a portal or facets without words is not a query
+        _upsert(session, QueryCount, {"day": event.day, "portal": event.portal, "pole": event.pole,
+                                      "query": event.query}, zero)
+
+
+def recorder_in_own_transaction(database) -> Callable[[SearchEvent], None]:
+    """A SearchService recorder for the web: each search counted in a short
+    writing transaction of its own. A visitor's request reads in a deferred
+    transaction, which SQLite cannot turn into a writer once another writer
+    committed; and a count lost under contention must never fail a search."""
+    def record(event: SearchEvent) -> None:
+        try:
+            with database.transaction() as session:
+                record_search(session, event)
+        except SQLAlchemyError:
+            log.warning("A search could not be counted in the observatory.", exc_info=True)
+    return record
+
+
+def _upsert(session: Session, model, key: dict, zero: int) -> None:
+    # INSERT ... ON CONFLICT DO UPDATE exists on both backends, with the same
+    # shape in SQLAlchemy: one statement, no lost count between two requests.
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(model).values(**key, searches=1, zero_results=zero)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key),
+        set_={"searches": model.searches + 1, "zero_results": model.zero_results + zero})
+    session.execute(statement)
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: dt.date
+    searches: int
+    zero_results: int
+
+
+@dataclass(frozen=True)
+class QueryFigure:
+    query: str
+    searches: int
+    zero_results: int
+
+
+@dataclass
+class Observatory:
+    """The figures of a period: searches per day (every day of the period,
+    zeros included, for the chart) and the top queries per pole."""
+    start: dt.date
+    end: dt.date
+    days: list[DayCount]
+    top: dict[str, list[QueryFigure]]          # pole ("" = none) -> most searched
+    top_zero: dict[str, list[QueryFigure]]     # pole -> most searched among those that found nothing
+
+    @property
+    def searches(self) -> int:
+        return sum(d.searches for d in self.days)
+
+    @property
+    def zero_results(self) -> int:
+        return sum(d.zero_results for d in self.days)
+
+
+def observatory(session: Session, start: dt.date, end: dt.date, *, portal: str | None = None,
+                limit: int = 20) -> Observatory:
+    """The figures from ``start`` to ``end`` included; ``portal`` (a slug, ""
+    for the main catalogue) narrows them to one entry point."""
+    day_query = (select(SearchDay.day, func.sum(SearchDay.searches), func.sum(SearchDay.zero_results))
+                 .where(SearchDay.day >= start, SearchDay.day <= end).group_by(SearchDay.day))
+    query_rows = (select(QueryCount.pole, QueryCount.query, func.sum(QueryCount.searches).label("searches"),
+                         func.sum(QueryCount.zero_results).label("zero"))
+                  .where(QueryCount.day >= start, QueryCount.day <= end)
+                  .group_by(QueryCount.pole, QueryCount.query))
+    if portal is not None:
+        day_query = day_query.where(SearchDay.portal == portal)
+        query_rows = query_rows.where(QueryCount.portal == portal)
+    counted = {day: (int(searches or 0), int(zero or 0)) for day, searches, zero in session.execute(day_query)}
+    days = [DayCount(day, *counted.get(day, (0, 0)))
+            for day in (start + dt.timedelta(n) for n in range((end - start).days + 1))]
+    by_pole: dict[str, list[QueryFigure]] = defaultdict(list)
+    for pole, text, searches, zero in session.execute(query_rows):
+        by_pole[pole].append(QueryFigure(text, int(searches), int(zero)))
+    top = {pole: sorted(rows, key=lambda r: (-r.searches, r.query))[:limit] for pole, rows in by_pole.items()}
+    top_zero = {pole: sorted((r for r in rows if r.zero_results), key=lambda r: (-r.zero_results, r.query))[:limit]
+                for pole, rows in by_pole.items()}
+    return Observatory(start, end, days, top, {pole: rows for pole, rows in top_zero.items() if rows})

@@ -1,0 +1,142 @@
+"""The search service: thesaurus expansion, portals, suggestions, completion,
+observatory counts. On both database backends; the visitor's "done when"
+queries on the demo collection also on both engines."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from catalogue.demo import load_demo
+from search.indexer import drain
+from search.models import Portal, QueryCount, SearchDay
+from search.service import SearchService
+from tests.support.factories import make_item, make_record
+from tests.support.search import elasticsearch_url, search_app  # noqa: F401  (fixtures)
+from thesaurus.models import Concept
+
+
+def service(app, session):
+    return SearchService(session, app.extensions["catalogue.search"])
+
+
+def titles(app, text, **options):
+    with app.extensions["catalogue.db"].session() as session:
+        page = service(app, session).search(text, size=100, record_stats=False, **options)
+        return [hit.title for hit in page.result.hits], page
+
+
+@pytest.fixture
+def demo(search_app):
+    database = search_app.extensions["catalogue.db"]
+    with database.transaction() as session:
+        load_demo(session, accounts=False)
+    drain(database, search_app.extensions["catalogue.search"])
+    return search_app
+
+
+def test_a_new_visitor_finds_what_the_issue_promises_on_the_demo(demo):
+    found, _ = titles(demo, "formations")
+    assert {"Financer sa formation", "Mon compte formation", "Formation & Compétences"} <= set(found)
+
+    # "VAE" is an entry term: works indexed with the concept match, whatever their words.
+    found, page = titles(demo, "VAE")
+    assert "Rédiger son dossier de validation" in found
+    assert {"La VAE pas à pas", "France VAE"} <= set(found)
+    assert [c.label for c in page.concepts] == ["Validation des acquis de l'expérience"]
+
+    found, page = titles(demo, "creation entreprise")
+    assert {"Créer son entreprise quand on est demandeur d'emploi", "Créer sa boîte"} <= set(found)
+    assert "Création d'entreprise" in [c.label for c in page.concepts]  # named loosely: "d'" left out
+
+    found, page = titles(demo, "fromation")
+    assert found == [] and page.suggestion is not None
+    assert "formation" in page.suggestion
+    assert titles(demo, page.suggestion)[0], "a suggestion always finds something"
+
+
+def test_a_deprecated_concept_leads_to_its_replacement(app):
+    database = app.extensions["catalogue.db"]
+    with database.transaction() as session:
+        load_demo(session, accounts=False)
+        vae = session.scalar(select(Concept).where(Concept.uri.endswith("/vae")))
+        from thesaurus.services.concepts import ConceptService
+        old = ConceptService(session).create({"pref_labels": {"fr": "Validation des acquis"},
+                                              "alt_labels": [{"language": "fr", "text": "VAP"}]})
+        ConceptService(session).deprecate(old.id, vae.id)
+    drain(database, app.extensions["catalogue.search"])
+    found, page = titles(app, "VAP")
+    assert [c.label for c in page.concepts] == ["Validation des acquis de l'expérience"]
+    assert "Rédiger son dossier de validation" in found
+
+
+def test_a_portal_filters_boosts_and_keeps_its_facets_inside(app):
+    database = app.extensions["catalogue.db"]
+    jobs = make_record(database, title="Trouver un emploi en Bretagne", poles=["job_search"], isbn=None)
+    create = make_record(database, title="Trouver un local pour créer", poles=["business_creation"], isbn=None)
+    both = make_record(database, title="Trouver sa voie", poles=["business_creation", "orientation"], isbn=None)
+    drain(database, app.extensions["catalogue.search"])
+    portal = Portal(slug="creer", title_fr="Créer", base_filter={"pole": ["business_creation"]},
+                    boost={}, pole="business_creation")
+    found, page = titles(app, "trouver", portal=portal)
+    assert set(found) == {create.title, both.title}
+    assert [v.value for v in page.result.facets["pole"]] == ["business_creation"]
+    # The visitor's filters work inside the portal, never outside it.
+    assert titles(app, "trouver", portal=portal, filters={"pole": ["job_search"]})[0] == []
+    assert titles(app, "trouver", filters={"pole": ["job_search"]})[0] == [jobs.title]
+    boosted = Portal(slug="b", title_fr="B", base_filter={}, boost={"pole": ["orientation"]})
+    assert titles(app, "trouver", portal=boosted)[0][0] == both.title
+
+
+def test_works_on_the_same_subjects_come_from_concept_ids(app):
+    database = app.extensions["catalogue.db"]
+    with database.transaction() as session:
+        load_demo(session, accounts=False)
+        creation = session.scalar(select(Concept.id).where(Concept.uri.endswith("/creation")))
+    drain(database, app.extensions["catalogue.search"])
+    found, _ = titles(app, "", concept_ids=[creation])
+    # The concept and its narrower ones (micro-entreprise is under statut juridique, under création).
+    assert {"Créer sa boîte", "Créer sa micro-entreprise", "Reprendre une entreprise"} <= set(found)
+
+
+def test_completion_merges_concepts_with_titles_and_authors(app):
+    database = app.extensions["catalogue.db"]
+    with database.transaction() as session:
+        load_demo(session, accounts=False)
+    drain(database, app.extensions["catalogue.search"])
+    with database.session() as session:
+        entries = service(app, session).complete("va", size=9)
+    kinds = [entry.kind for entry in entries]
+    assert kinds[0] == "concept" and kinds.count("concept") <= 3
+    assert any(e.kind == "concept" and e.pref_label == "Validation des acquis de l'expérience" for e in entries)
+    assert all(e.kind in ("title", "author", "concept") for e in entries)
+    with database.session() as session:
+        assert service(app, session).complete("  ") == []
+
+
+def test_searches_are_counted_anonymously_and_normalised(app):
+    database = app.extensions["catalogue.db"]
+    make_record(database, title="Le guide des formations", isbn=None)
+    drain(database, app.extensions["catalogue.search"])
+    portal = Portal(slug="emploi", title_fr="Emploi", base_filter={}, boost={}, pole="job_search")
+    with database.transaction() as session:
+        search = service(app, session)
+        search.search("  FORMATIONS ")
+        search.search("Formations")
+        search.search("zzzqqq introuvable", portal=portal)
+        search.search("", filters={"document_type": ["book"]})  # browsing: a search, not a query
+        search.search("formations", record_stats=False)
+    with database.session() as session:
+        days = {(d.portal, d.searches, d.zero_results) for d in session.scalars(select(SearchDay))}
+        queries = {(q.portal, q.pole, q.query, q.searches, q.zero_results) for q in session.scalars(select(QueryCount))}
+    assert days == {("", 3, 0), ("emploi", 1, 1)}
+    assert queries == {("", "", "formations", 2, 0), ("emploi", "job_search", "zzzqqq introuvable", 1, 1)}
+
+
+def test_item_changes_reach_the_availability_and_library_facets(app):
+    database = app.extensions["catalogue.db"]
+    record = make_record(database, title="Le CV en 10 leçons", isbn=None)
+    make_item(database, record.id, "CM1", status="missing", library="main")
+    drain(database, app.extensions["catalogue.search"])
+    _, page = titles(app, "leçons")
+    assert [(v.value, v.count) for v in page.result.facets["availability"]] == [("unavailable", 1)]
+    assert [v.value for v in page.result.facets["library"]] == ["main"]
