@@ -106,7 +106,12 @@ def serve(ctx: Context, host: str, port: int, threads: int | None):
         require_schema(ctx)
     threads = threads or ctx.app.config["SERVER_THREADS"]
     click.echo(f"Serving on http://{host}:{port} with {threads} threads (Ctrl+C to stop).")
-    waitress_serve(ctx.app, host=host, port=port, threads=threads, ident="catalogue")
+    try:
+        waitress_serve(ctx.app, host=host, port=port, threads=threads, ident="catalogue")
+    finally:
+        recorder = ctx.app.extensions.get("catalogue.search.recorder")
+        if recorder is not None:
+            recorder.flush()  # the observatory's last counts
 
 
 @main.command()

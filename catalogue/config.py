@@ -78,6 +78,8 @@ SETTINGS: tuple[Setting, ...] = (
             "index behind it and swaps the alias."),
     Setting("CATALOGUE_SEARCH_PATH", None,
             "File of the embedded search index. Default: `search.db` in the instance folder."),
+    Setting("CATALOGUE_SEARCH_CACHE_SIZE", "256",
+            "Answers the embedded engine keeps per process for repeated searches (0: none)."),
     Setting("CATALOGUE_THESAURUS_BASE_URI", "https://thesaurus.cite-des-metiers.invalid/concept/",
             "Prefix of the URI given to a concept created here (imported concepts keep theirs)."),
 )
@@ -145,6 +147,7 @@ def load(environ=None) -> dict:
         "SEARCH_INDEX": _env("CATALOGUE_SEARCH_INDEX", environ),
         # None: search.db in INSTANCE_DIR, resolved by create_app (tests change INSTANCE_DIR).
         "SEARCH_PATH": _env("CATALOGUE_SEARCH_PATH", environ) or None,
+        "SEARCH_CACHE_SIZE": int(_env("CATALOGUE_SEARCH_CACHE_SIZE", environ)),
         "WTF_CSRF_TIME_LIMIT": None,
         "JSON_SORT_KEYS": False,
     }

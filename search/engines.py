@@ -21,7 +21,8 @@ def make_engine(config) -> SearchEngine:
     if name == "embedded":
         from .embedded import EmbeddedEngine
         path = config.get("SEARCH_PATH") or os.path.join(config.get("INSTANCE_DIR") or "instance", "search.db")
-        return EmbeddedEngine(path, busy_timeout_ms=int(config.get("SQLITE_BUSY_TIMEOUT_MS") or 5000))
+        return EmbeddedEngine(path, busy_timeout_ms=int(config.get("SQLITE_BUSY_TIMEOUT_MS") or 5000),
+                              cache_size=int(config.get("SEARCH_CACHE_SIZE", 256)))
     if name in ("elasticsearch", "opensearch"):
         if not config.get("SEARCH_URL"):
             raise ValueError(f"SEARCH_ENGINE={name} needs SEARCH_URL (CATALOGUE_SEARCH_URL)")

@@ -13,6 +13,7 @@ from catalogue.web.auth import require
 from catalogue.web.transaction import db_session
 
 from .stats import observatory
+from .web import recorder
 
 bp = Blueprint("observatory", __name__)
 
@@ -29,6 +30,7 @@ def show():
         days = 30
     days = days if days in PERIODS else 30
     end = utcnow().date()
+    recorder().flush()  # this process's latest counts first
     figures = observatory(db_session(), end - dt.timedelta(days=days - 1), end)
     poles = sorted(set(figures.top) | set(figures.top_zero), key=_pole_order)
     return render_template("observatory/show.html", figures=figures, days=days, periods=PERIODS,

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import defaultdict
+import threading
+import time
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -41,30 +43,58 @@ def normalise(text: str | None) -> str:
     return fold(text or "")[:MAX_QUERY].strip()
 
 
-def record_search(session: Session, event: SearchEvent) -> None:
-    """Add one search to the day's counts (an upsert on both tables; flushes)."""
-    zero = 0 if event.found else 1
-    _upsert(session, SearchDay, {"day": event.day, "portal": event.portal}, zero)
+def record_search(session: Session, event: SearchEvent, times: int = 1, zero_times: int | None = None) -> None:
+    """Add ``times`` searches like ``event`` to the day's counts (an upsert on
+    both tables; flushes). ``zero_times``: how many found nothing (default:
+    all of them when the event found nothing)."""
+    zero = (0 if event.found else times) if zero_times is None else zero_times
+    _upsert(session, SearchDay, {"day": event.day, "portal": event.portal}, times, zero)
     if event.query:  # browsing a portal or facets without words is not a query
         _upsert(session, QueryCount, {"day": event.day, "portal": event.portal, "pole": event.pole,
-                                      "query": event.query}, zero)
+                                      "query": event.query}, times, zero)
 
 
-def recorder_in_own_transaction(database) -> Callable[[SearchEvent], None]:
-    """A SearchService recorder for the web: each search counted in a short
-    writing transaction of its own. A visitor's request reads in a deferred
-    transaction, which SQLite cannot turn into a writer once another writer
-    committed; and a count lost under contention must never fail a search."""
-    def record(event: SearchEvent) -> None:
+class BufferedRecorder:
+    """The web's recorder: counts searches in memory and writes them, summed,
+    at most every ``interval`` seconds, in one short transaction of its own.
+
+    A write per search would serialise concurrent visitors on the database's
+    write lock; summed counts are all the observatory keeps anyway. Counts
+    are written by the first search after ``interval`` seconds, by the staff
+    page before it reads, and when `catalogue serve` stops; a process killed
+    outright loses at most those of the last ``interval`` seconds.
+    """
+
+    def __init__(self, database, *, interval: float = 10.0, clock=time.monotonic):
+        self.database = database
+        self.interval = interval
+        self.clock = clock
+        self._pending: Counter = Counter()
+        self._lock = threading.Lock()
+        self._last = clock()
+
+    def __call__(self, event: SearchEvent) -> None:
+        with self._lock:
+            self._pending[event] += 1
+            due = self.clock() - self._last >= self.interval
+        if due:
+            self.flush()
+
+    def flush(self) -> None:
+        with self._lock:
+            pending, self._pending, self._last = self._pending, Counter(), self.clock()
+        if not pending:
+            return
         try:
-            with database.transaction() as session:
-                record_search(session, event)
+            with self.database.transaction() as session:
+                for event, times in sorted(pending.items(), key=lambda item: repr(item[0])):
+                    record_search(session, event, times)
         except SQLAlchemyError:
-            log.warning("A search could not be counted in the observatory.", exc_info=True)
-    return record
+            log.warning("%s searches could not be counted in the observatory.", sum(pending.values()),
+                        exc_info=True)
 
 
-def _upsert(session: Session, model, key: dict, zero: int) -> None:
+def _upsert(session: Session, model, key: dict, times: int, zero: int) -> None:
     # INSERT ... ON CONFLICT DO UPDATE exists on both backends, with the same
     # shape in SQLAlchemy: one statement, no lost count between two requests.
     dialect = session.get_bind().dialect.name
@@ -72,10 +102,10 @@ def _upsert(session: Session, model, key: dict, zero: int) -> None:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(model).values(**key, searches=1, zero_results=zero)
+    statement = insert(model).values(**key, searches=times, zero_results=zero)
     statement = statement.on_conflict_do_update(
         index_elements=list(key),
-        set_={"searches": model.searches + 1, "zero_results": model.zero_results + zero})
+        set_={"searches": model.searches + times, "zero_results": model.zero_results + zero})
     session.execute(statement)
 
 

@@ -6,14 +6,15 @@ from flask import current_app
 from catalogue.web.transaction import db_session
 
 from .service import SearchService
-from .stats import recorder_in_own_transaction
+from .stats import BufferedRecorder
 
 READY = "catalogue.search.ready"
+RECORDER = "catalogue.search.recorder"
 
 
 def search_service() -> SearchService:
-    """SearchService on the request's session; observatory counts are
-    written in their own short transaction (see recorder_in_own_transaction)."""
+    """SearchService on the request's session; observatory counts go to the
+    app's BufferedRecorder, which writes them summed in a transaction of its own."""
     engine = current_app.extensions["catalogue.search"]
     if not current_app.extensions.get(READY):
         # Once per process: a database made without `catalogue init` (a
@@ -21,5 +22,12 @@ def search_service() -> SearchService:
         # rather than failing, until a drain or `catalogue reindex` fills it.
         engine.ensure_ready()
         current_app.extensions[READY] = True
-    return SearchService(db_session(), engine,
-                         recorder=recorder_in_own_transaction(current_app.extensions["catalogue.db"]))
+    return SearchService(db_session(), engine, recorder=recorder())
+
+
+def recorder() -> BufferedRecorder:
+    """The process's one recorder (per app), made on first use."""
+    found = current_app.extensions.get(RECORDER)
+    if found is None:
+        found = current_app.extensions.setdefault(RECORDER, BufferedRecorder(current_app.extensions["catalogue.db"]))
+    return found

@@ -15,6 +15,7 @@ from thesaurus.text import fold
 from ..analysis import tokens
 from ..engine import SORTS, Completion, Hit, SearchRequest, SearchResult
 from . import spelling
+from .cache import ResultCache
 from .facets import Snapshot
 from .matching import highlight_terms
 from .rows import Analyser
@@ -31,10 +32,14 @@ BATCH = 2_000
 class EmbeddedEngine:
     name = "embedded"
 
-    def __init__(self, path, *, busy_timeout_ms: int = 5000):
+    def __init__(self, path, *, busy_timeout_ms: int = 5000, cache_size: int = 256):
         self.store = Store(path, busy_timeout_ms=busy_timeout_ms)
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
+        # Answers to recent searches, valid for one state of the index (its
+        # generation and change sequence): kiosks and the web ask the same
+        # popular questions again and again, as Solr's queryResultCache knows.
+        self._cache = ResultCache(cache_size)
 
     # -- writing --------------------------------------------------------------
     def ensure_ready(self) -> None:
@@ -99,6 +104,10 @@ class EmbeddedEngine:
         try:
             with self._lock:
                 snapshot = self._refresh(conn)
+                state = (snapshot.generation, snapshot.seq)
+            cached = self._cache.get(state, request)
+            if cached is not None:
+                return cached
             found, facets, page = evaluate(conn, snapshot, self._lock, request)
             docs = {row[0]: row for row in conn.execute(
                 f"SELECT id, title, summary FROM docs WHERE id IN ({','.join('?' * len(page))})",
@@ -108,7 +117,9 @@ class EmbeddedEngine:
         wanted = highlight_terms(request.query) if request.highlight else set()
         hits = [Hit(doc_id, score, docs[doc_id][1], _highlight(docs[doc_id], wanted))
                 for doc_id, score in page if doc_id in docs]
-        return SearchResult(found, hits, facets)
+        result = SearchResult(found, hits, facets)
+        self._cache.put(state, request, result)
+        return result
 
     def complete(self, prefix: str, *, size: int = 8) -> list[Completion]:
         key = fold(prefix or "")

@@ -60,3 +60,24 @@ def test_searches_in_threads_while_another_process_writes(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm", ".lock"))) \
         == ["search.db", engine.store.target().name]  # the old generations are gone
     engine.close()
+
+
+def test_repeated_searches_are_answered_from_the_cache_but_never_stale(tmp_path):
+    from search.embedded import EmbeddedEngine
+    from search.engine import SearchRequest
+    from search.query import parse
+
+    engine = EmbeddedEngine(tmp_path / "search.db", cache_size=8)
+    engine.ensure_ready()
+    engine.index([{"id": 1, "title": "Guide des formations", "document_type": "book"}])
+    request = SearchRequest(parse("formation"))
+    first = engine.search(request)
+    assert engine.search(SearchRequest(parse("formation"))) is first  # the same answer, not recomputed
+    engine.index([{"id": 2, "title": "Formation continue", "document_type": "book"}])
+    assert engine.search(request).total == 2  # a write changes the index's state: a new answer
+    engine.delete([1])
+    assert [hit.id for hit in engine.search(request).hits] == [2]
+    uncached = EmbeddedEngine(tmp_path / "search.db", cache_size=0)
+    assert uncached.search(request) is not uncached.search(request)
+    engine.close()
+    uncached.close()

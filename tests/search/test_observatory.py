@@ -24,6 +24,7 @@ def test_what_is_kept_cannot_tell_one_visitor_from_another(app, client):
     client.get("/api/v1/search?q=Formations%20%20", headers=headers)
     client.get("/api/v1/search?q=formations", headers=headers)
     client.get("/api/v1/search?q=Plombier", headers=headers)
+    app.extensions["catalogue.search.recorder"].flush()  # counts are written summed, every few seconds
     with database.session() as session:
         rows = [(q.day, q.portal, q.pole, q.query, q.searches, q.zero_results)
                 for q in session.scalars(select(QueryCount).order_by(QueryCount.query))]
@@ -73,3 +74,22 @@ def test_the_staff_page_shows_a_chart_and_its_table(app, client):
     assert html.count("<rect") == 7 * 2  # one bar and its zero-result part per day
     assert "lettre de motivation" in html
     assert client.get("/staff/observatory?days=oops").status_code == 200
+
+
+def test_counts_are_summed_in_memory_and_written_together(app):
+    from search.stats import BufferedRecorder
+
+    database = app.extensions["catalogue.db"]
+    now = [0.0]
+    recorder = BufferedRecorder(database, interval=10, clock=lambda: now[0])
+    day = dt.date(2026, 3, 2)
+    for found in (True, True, False):
+        recorder(SearchEvent(day, "", "job_search", "cv", found))
+    with database.session() as session:
+        assert session.scalars(select(QueryCount)).all() == []  # not yet: less than 10 s
+    now[0] = 11.0
+    recorder(SearchEvent(day, "", "job_search", "cv", True))  # due: everything is written
+    with database.session() as session:
+        row = session.scalars(select(QueryCount)).one()
+        assert (row.searches, row.zero_results) == (4, 1)
+        assert session.get(SearchDay, (day, "")).searches == 4
