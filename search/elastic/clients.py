@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 
 class SearchServerError(Exception):
@@ -27,22 +27,19 @@ class SearchServerError(Exception):
         self.status = status
 
 
-class Transport:
-    """What the engine needs: one JSON request, and a bulk request."""
+class Transport(Protocol):
+    """What the engine needs of a client: one JSON request, and a bulk request."""
 
     def request(self, method: str, path: str, body: Any = None, *, params: Mapping[str, str] | None = None,
-                missing_ok: bool = False) -> dict | None:
-        raise NotImplementedError
+                missing_ok: bool = False) -> dict | None: ...
 
-    def bulk(self, lines: Iterable[dict], *, params: Mapping[str, str] | None = None) -> dict:
-        raise NotImplementedError
+    def bulk(self, lines: Iterable[dict], *, params: Mapping[str, str] | None = None) -> dict: ...
 
     def exists(self, path: str) -> bool:
         """HEAD path: True on 2xx, False on 404."""
-        raise NotImplementedError
+        ...
 
-    def close(self) -> None:
-        raise NotImplementedError
+    def close(self) -> None: ...
 
 
 def ndjson(lines: Iterable[dict]) -> str:
