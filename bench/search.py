@@ -9,14 +9,18 @@ SQLite database with the real importer, or --db to reuse one), prints:
     ratio to a baseline measured in the same process (the engine's own
     cheapest call: SELECT 1 on the index for the embedded engine, count()
     for a cluster);
-  - p50/p95 over HTTP: GET /api/v1/search on `catalogue serve` (waitress,
-    8 threads) with --clients concurrent keep-alive clients (default 20),
-    against GET /healthz under the same load;
-  - peak RSS of this process and of the server.
+  - p50/p95 over HTTP: GET /api/v1/search on `catalogue serve` (--workers
+    processes, default one per CPU, of 8 threads) with --clients concurrent
+    keep-alive clients (default 20), against GET /healthz under the same
+    load, with the answer cache on and off. The load comes from wrk when it
+    is installed (a separate C process, --duration seconds per figure), else
+    from Python threads in this process, which take CPU from the server;
+  - peak RSS of this process and of the server's largest process.
 --es-url URL: the same for Elasticsearch (--es-kind opensearch for OpenSearch).
 
 Usage: .venv/bin/python bench/search.py [--skip-loc] [--db PATH] [--rounds N]
-       [--clients N] [--requests N] [--skip-http] [--es-url URL]
+       [--clients N] [--requests N] [--duration S] [--workers N] [--no-wrk]
+       [--skip-http] [--es-url URL]
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ import os
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -70,14 +75,16 @@ def peak_rss_mb(pid: int | None = None) -> float:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
 
 
-def server_pid(port: int) -> int | None:
+def server_pids(port: int) -> list[int]:
+    """The processes of `catalogue serve --port PORT`: its master and workers."""
+    found = []
     for entry in Path("/proc").iterdir():
         try:
             if entry.name.isdigit() and f"--port\0{port}\0".encode() in (entry / "cmdline").read_bytes():
-                return int(entry.name)
+                found.append(int(entry.name))
         except OSError:
             continue
-    return None
+    return found
 
 
 def p(samples: list[float], q: int) -> float:
@@ -158,19 +165,60 @@ def hammer(base_url: str, paths: list[str], clients: int, per_client: int) -> li
     return samples
 
 
-def over_http(database_url: str, workdir: Path, env: dict, mix, clients: int, requests: int) -> None:
+# wrk's own percentiles (microseconds), printed as one line the bench reads back.
+WRK_SCRIPT = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH %%.3f %%.3f %%d %%d\\n", latency:percentile(50) / 1000,
+           latency:percentile(95) / 1000, summary.requests, summary.errors.status + summary.errors.timeout))
+end
+"""
+
+
+def wrk(base_url: str, paths: list[str], clients: int, duration: int,
+        workdir: Path) -> tuple[str, float]:
+    """p50/p95 of ``paths`` in turn under wrk: ``clients`` keep-alive connections for ``duration`` s."""
+    script = workdir / "mix.lua"
+    script.write_text(WRK_SCRIPT % ", ".join(f'"{path}"' for path in paths))
+    run = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{duration}s", "-s", str(script), base_url + "/"],
+                         capture_output=True, text=True, check=True)
+    line = next(line for line in run.stdout.splitlines() if line.startswith("BENCH "))
+    p50, p95, count, errors = line.split()[1:]
+    if int(errors):
+        raise RuntimeError(f"{errors} of {count} requests failed under wrk:\n{run.stdout}")
+    return f"p50 {float(p50):6.2f} ms  p95 {float(p95):6.2f} ms  ({int(count):,} requests, wrk)", float(p50)
+
+
+def python_clients(base_url: str, paths: list[str], clients: int, requests: int) -> tuple[str, float]:
+    samples = hammer(base_url, paths, clients, requests)
+    return f"{figures(samples)}  (Python threads)", statistics.median(samples)
+
+
+def over_http(database_url: str, workdir: Path, env: dict, mix, args) -> None:
     paths = [f"/api/v1/search?{urlencode({'q': text, **{k: v[0] for k, v in filters.items()}})}"
              for _, text, filters in mix]
-    with live_server(database_url, workdir / "instance", extra_env=env, threads=8) as base:
-        hammer(base, paths, 4, 10)  # warm up every thread's connection and the snapshot
-        baseline = hammer(base, ["/healthz"], clients, requests)
-        searches = hammer(base, paths, clients, requests)
-        pid = server_pid(int(urlsplit(base).port))
-        server_rss = f"{peak_rss_mb(pid):.0f} MB" if pid else "unknown"
-    print(f"  over HTTP, {clients} concurrent clients x {requests} requests, waitress 8 threads:")
-    print(f"    GET /healthz      {figures(baseline)}")
-    print(f"    GET /api/v1/search {figures(searches)}  x{statistics.median(searches) / statistics.median(baseline):.1f}"
-          f" /healthz; server peak RSS {server_rss}")
+    use_wrk = shutil.which("wrk") and not args.no_wrk
+    with live_server(database_url, workdir / "instance", extra_env=env, threads=8,
+                     workers=args.workers) as base:
+        # Warm up every worker: its first search opens the index, and each
+        # worker keeps an answer cache of its own.
+        hammer(base, paths, max(4, 2 * args.workers), 20)
+        if use_wrk:
+            baseline = wrk(base, ["/healthz"], args.clients, args.duration, workdir)
+            searches = wrk(base, paths, args.clients, args.duration, workdir)
+        else:
+            baseline = python_clients(base, ["/healthz"], args.clients, args.requests)
+            searches = python_clients(base, paths, args.clients, args.requests)
+        rss = [peak_rss_mb(pid) for pid in server_pids(int(urlsplit(base).port))]
+    print(f"  over HTTP, {args.clients} concurrent clients, {args.workers} worker process(es) of 8 threads:")
+    print(f"    GET /healthz       {baseline[0]}")
+    print(f"    GET /api/v1/search {searches[0]}  x{searches[1] / baseline[1]:.1f} /healthz (medians)")
+    print(f"    server peak RSS: largest process {max(rss, default=0):.0f} MB, {len(rss)} processes")
 
 
 def collection(name, database_url, workdir, mix, args) -> None:
@@ -189,8 +237,7 @@ def collection(name, database_url, workdir, mix, args) -> None:
         for label, cache in (("answer cache on (default)", "256"), ("answer cache off", "0")):
             print(f"  {label}:")
             over_http(database_url, workdir, {"CATALOGUE_SEARCH_PATH": str(path),
-                                              "CATALOGUE_SEARCH_CACHE_SIZE": cache}, mix, args.clients,
-                      args.requests)
+                                              "CATALOGUE_SEARCH_CACHE_SIZE": cache}, mix, args)
     engine.close()
     if args.es_url:
         from search.elastic import make_engine
@@ -205,7 +252,7 @@ def collection(name, database_url, workdir, mix, args) -> None:
             if not args.skip_http:
                 over_http(database_url, workdir, {"CATALOGUE_SEARCH_ENGINE": args.es_kind,
                                                   "CATALOGUE_SEARCH_URL": args.es_url,
-                                                  "CATALOGUE_SEARCH_INDEX": alias}, mix, args.clients, args.requests)
+                                                  "CATALOGUE_SEARCH_INDEX": alias}, mix, args)
         finally:
             cluster.close()
             drop_indexes(args.es_url, alias)
@@ -218,7 +265,12 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="an SQLite catalogue already holding the LoC records")
     parser.add_argument("--rounds", type=int, default=20, help="passes over the query mix in-process")
     parser.add_argument("--clients", type=int, default=20, help="concurrent HTTP clients")
-    parser.add_argument("--requests", type=int, default=50, help="requests per HTTP client")
+    parser.add_argument("--requests", type=int, default=50, help="requests per HTTP client (without wrk)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per HTTP figure (wrk)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="worker processes of `catalogue serve` (default: one per CPU)")
+    parser.add_argument("--no-wrk", action="store_true",
+                        help="load from Python threads even if wrk is installed")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--es-url", help="also measure this Elasticsearch/OpenSearch cluster")
     parser.add_argument("--es-kind", default="elasticsearch", choices=["elasticsearch", "opensearch"])

@@ -96,22 +96,26 @@ def init(ctx: Context):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", type=int, default=None, help="Worker threads (default: CATALOGUE_SERVER_THREADS).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: CATALOGUE_SERVER_WORKERS).")
+@click.option("--threads", type=click.IntRange(min=1), default=None,
+              help="Threads per worker process (default: CATALOGUE_SERVER_THREADS).")
 @pass_context
-def serve(ctx: Context, host: str, port: int, threads: int | None):
-    """Serve the catalogue with the production WSGI server (waitress)."""
-    from waitress import serve as waitress_serve
+def serve(ctx: Context, host: str, port: int, workers: int | None, threads: int | None):
+    """Serve the catalogue with the production WSGI server (gunicorn)."""
+    from . import create_app, server
 
     with ctx.app.app_context():
         require_schema(ctx)
+    # The workers build their own app; no connection of this one may cross the fork.
+    ctx.database.dispose()
+    workers = workers or ctx.app.config["SERVER_WORKERS"]
     threads = threads or ctx.app.config["SERVER_THREADS"]
-    click.echo(f"Serving on http://{host}:{port} with {threads} threads (Ctrl+C to stop).")
-    try:
-        waitress_serve(ctx.app, host=host, port=port, threads=threads, ident="catalogue")
-    finally:
-        recorder = ctx.app.extensions.get("catalogue.search.recorder")
-        if recorder is not None:
-            recorder.flush()  # the observatory's last counts
+    click.echo(f"Serving on http://{host}:{port} with {workers} worker process(es) of {threads} threads "
+               "(Ctrl+C to stop).")
+    # Each worker writes its own observatory counts when it stops (catalogue.server).
+    server.serve(create_app, host=host, port=port, workers=workers, threads=threads,
+                 log_level=ctx.app.config["LOG_LEVEL"])
 
 
 @main.command()

@@ -6,10 +6,13 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from .db import Database
+
+_VERSION = text("SELECT version_num FROM alembic_version")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -50,8 +53,23 @@ def upgrade(database: Database, revision: str = "head") -> None:
 
 
 def current_revision(database: Database) -> str | None:
+    """The revision the database is at, None on an empty database. Raises
+    SQLAlchemyError when the database cannot be reached.
+
+    One SELECT: /healthz asks on every probe, and alembic's MigrationContext
+    costs ten times the query."""
     with database.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        try:
+            revisions = connection.scalars(_VERSION).all()
+        except DBAPIError:
+            # No version table yet (an empty database), or no database at all:
+            # only the second still fails once the statement is rolled back.
+            connection.rollback()
+            if inspect(connection).has_table("alembic_version"):
+                raise
+            return None
+    # Several rows would be branches this project does not make: never "current".
+    return ",".join(sorted(revisions)) if revisions else None
 
 
 @lru_cache(maxsize=1)

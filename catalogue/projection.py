@@ -22,6 +22,7 @@ import copy
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from operator import mul
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,6 +44,7 @@ GONE = ItemStatus.WITHDRAWN.value
 # folded, so that the French preposition "à" is kept and the English "a" is not.
 _ARTICLE = re.compile(r"^(?:(?:le|la|les|un|une|des|du|the|an|a)\s+|l['’]\s*)")
 _LEADING = re.compile(r"^[\W_]+")
+_ISBN10_WEIGHTS = range(10, 1, -1)
 _RECORD_COLUMNS = (Record.id, Record.title, Record.subtitle, Record.year, Record.document_type, Record.summary,
                    Record.notes, Record.isbn, Record.issn, Record.publisher, Record.series, Record.languages,
                    Record.url)
@@ -71,8 +73,17 @@ def search_documents(session: Session, record_ids: Iterable[int]) -> dict[int, d
     full rebuild does not load every record's raw MARC.
     """
     documents: dict[int, dict] = {}
-    for part in chunks(set(record_ids), BATCH):
-        documents.update(_batch(session, lambda column: column.in_(part)))
+    for part in chunks(sorted(set(record_ids)), BATCH):
+        low, high = part[0], part[-1]
+        if high - low < 2 * len(part):
+            # Mostly consecutive ids (a rebuild, a big import): a range reads
+            # at most twice the rows, and compiling an IN list of hundreds
+            # of ids costs more than the queries.
+            wanted = set(part)
+            found = _batch(session, lambda column: column.between(low, high))
+            documents.update((i, document) for i, document in found.items() if i in wanted)
+        else:
+            documents.update(_batch(session, lambda column: column.in_(part)))
     return documents
 
 
@@ -111,22 +122,23 @@ def _batch(session: Session, records) -> dict[int, dict]:
                        .where(records(RecordDescriptor.record_id)))
     items = defaultdict(list)
     for record_id, library, status in connection.execute(
-            select(Item.record_id, Item.library, Item.status).where(records(Item.record_id))):
+            select(Item.record_id, Item.library, Item.status).where(records(Item.record_id))).all():
         items[record_id].append((_value(library), _value(status)))
     concepts, paths = _descriptors(session, {c for ids in indexed.values() for c in ids})
     documents = {}
     for row in rows:
-        ids = sorted(indexed[row.id])
-        documents[row.id] = _document(
-            row, contributors[row.id], subjects[row.id], sorted(_value(p) for p in poles[row.id]),
-            sorted(_value(a) for a in audiences[row.id]), items[row.id],
+        record_id = row[0]
+        ids = sorted(indexed[record_id]) if record_id in indexed else ()
+        documents[record_id] = _document(
+            row, contributors.get(record_id) or [], subjects.get(record_id) or [],
+            _values(poles.get(record_id)), _values(audiences.get(record_id)), items.get(record_id, ()),
             [copy.deepcopy(concepts[c]) for c in ids], set().union(*(paths[c] for c in ids)))
     return documents
 
 
 def _grouped(connection, query) -> defaultdict[int, list]:
     grouped = defaultdict(list)
-    for record_id, value in connection.execute(query):
+    for record_id, value in connection.execute(query).all():  # fetchall: iterating fetches row by row
         grouped[record_id].append(value)
     return grouped
 
@@ -135,25 +147,31 @@ def _value(value) -> str:
     return getattr(value, "value", value)
 
 
+def _values(values: list | None) -> list[str]:
+    return sorted(map(_value, values)) if values else []
+
+
 def _document(row, contributors: list[str], subjects: list[str], poles: list[str], audiences: list[str],
               items: list[tuple[str, str]], descriptors: list[dict], paths: set[int]) -> dict:
     terms: dict[str, None] = {}  # an ordered set
     for descriptor in descriptors:
         for label in descriptor["labels"]:
             terms.setdefault(label["text"])
-    document_type = _value(row.document_type)
+    (record_id, title, subtitle, year, document_type, summary, notes, isbn, issn, publisher, series, languages,
+     url) = row  # in the order of _RECORD_COLUMNS
+    document_type = _value(document_type)
     held = [(library, status) for library, status in items if status != GONE]
     return {
-        "id": row.id, "title": row.title, "subtitle": row.subtitle,
+        "id": record_id, "title": title, "subtitle": subtitle,
         "contributors": contributors, "authors": list(contributors),
-        "year": row.year, "year_range": year_range(row.year),
+        "year": year, "year_range": year_range(year),
         "document_type": document_type, "poles": poles, "audiences": audiences,
-        "languages": list(row.languages or []),
-        "summary": row.summary, "notes": row.notes, "isbn": row.isbn, "isbns": isbn_forms(row.isbn),
-        "issn": row.issn, "publisher": row.publisher, "series": row.series,
+        "languages": list(languages or []),
+        "summary": summary, "notes": notes, "isbn": isbn, "isbns": isbn_forms(isbn),
+        "issn": issn, "publisher": publisher, "series": series,
         "libraries": sorted({library for library, _ in held}),
-        "availability": _availability(held, document_type, row.url),
-        "title_sort": title_sort(row.title),
+        "availability": _availability(held, document_type, url),
+        "title_sort": title_sort(title),
         "subjects": subjects,
         "descriptors": descriptors,
         "descriptor_paths": sorted(paths),
@@ -181,7 +199,7 @@ def isbn_forms(isbn: str | None) -> list[str]:
     # computing the ISBN-10 check digit here is 100 times faster than
     # stdnum's full validation, which a rebuild would run for every record.
     body = isbn[3:12]
-    check = (11 - sum((10 - i) * int(d) for i, d in enumerate(body)) % 11) % 11
+    check = (11 - sum(map(mul, _ISBN10_WEIGHTS, map(int, body))) % 11) % 11
     return [isbn, body + ("X" if check == 10 else str(check))]
 
 

@@ -62,20 +62,24 @@ def harvest(ctx: Context, url, metadata_prefix, set_spec, from_date, source, as_
 @click.command()
 @pass_context
 def scheduler(ctx: Context):
-    """Run the nightly harvest (CATALOGUE_HARVEST_CRON) until stopped."""
-    from importers.jobs import build_scheduler
+    """Run the background jobs until stopped: the nightly harvest
+    (CATALOGUE_HARVEST_URL, on CATALOGUE_HARVEST_CRON) and, every minute,
+    the search index's safety net (what an after-commit update missed)."""
+    from importers.jobs import DRAIN_SECONDS, build_scheduler
 
     with ctx.app.app_context():
         require_schema(ctx)
     config = ctx.app.config
-    if not config["HARVEST_URL"]:
-        raise click.UsageError("Set CATALOGUE_HARVEST_URL to the OAI-PMH repository to harvest.")
     try:
         runner = build_scheduler(ctx.app)
     except ValueError as error:
         raise click.UsageError(f"CATALOGUE_HARVEST_CRON: {error}") from None
-    click.echo(f"Harvesting {config['HARVEST_URL']} on \"{config['HARVEST_CRON']}\" "
-               f"({config['BABEL_DEFAULT_TIMEZONE']}); Ctrl+C to stop.")
+    if config["HARVEST_URL"]:
+        click.echo(f"Harvesting {config['HARVEST_URL']} on \"{config['HARVEST_CRON']}\" "
+                   f"({config['BABEL_DEFAULT_TIMEZONE']}).")
+    else:
+        click.echo("No harvest: CATALOGUE_HARVEST_URL is not set.")
+    click.echo(f"Search index kept current every {DRAIN_SECONDS} s. Ctrl+C to stop.")
     # A service manager stops us with SIGTERM: leave as cleanly as on Ctrl+C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:

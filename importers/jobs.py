@@ -98,8 +98,10 @@ def scheduled_drain() -> None:
 
 
 def build_scheduler(app):
-    """A BlockingScheduler holding the nightly harvest and the search drain
-    (every minute), not started."""
+    """A BlockingScheduler holding the nightly harvest (when
+    CATALOGUE_HARVEST_URL is set) and the search drain (every minute), not
+    started."""
+    from apscheduler.events import EVENT_SCHEDULER_STARTED
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -110,12 +112,26 @@ def build_scheduler(app):
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS},
         timezone=timezone,
     )
-    scheduler.add_job(f"{__name__}:scheduled_harvest", cron_trigger(app.config["HARVEST_CRON"], timezone),
-                      id=JOB_ID, name="Nightly OAI-PMH harvest", replace_existing=True)
+    if app.config["HARVEST_URL"]:
+        scheduler.add_job(f"{__name__}:scheduled_harvest", cron_trigger(app.config["HARVEST_CRON"], timezone),
+                          id=JOB_ID, name="Nightly OAI-PMH harvest", replace_existing=True)
+    else:
+        # Jobs outlive the process in the job store: a harvest scheduled
+        # while the setting was there must go with it.
+        scheduler.add_listener(lambda _: _forget_job(scheduler, JOB_ID), EVENT_SCHEDULER_STARTED)
     # A missed minute is not worth catching up: the next run drains everything.
     scheduler.add_job(f"{__name__}:scheduled_drain", "interval", seconds=DRAIN_SECONDS, id=DRAIN_JOB_ID,
                       name="Search outbox drain", replace_existing=True, misfire_grace_time=DRAIN_SECONDS)
     return scheduler
+
+
+def _forget_job(scheduler, job_id: str) -> None:
+    from apscheduler.jobstores.base import JobLookupError
+
+    try:
+        scheduler.remove_job(job_id)
+    except JobLookupError:
+        pass
 
 
 CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")

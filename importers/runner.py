@@ -138,7 +138,7 @@ def _dry_run(database: Database, run_id: int, read, actor, options: dict, progre
 
 def _collect(batch_number: int) -> None:
     """The import runs with rare automatic garbage collections (see
-    pipeline.relaxed_gc); sessions leave reference cycles behind, so collect
+    catalogue.batchwork.relaxed_gc); sessions leave reference cycles behind, so collect
     them now and then, or memory creeps up with the size of the file."""
     if batch_number % GC_EVERY == 0:
         gc.collect()

@@ -105,4 +105,8 @@ class SearchEngine(Protocol):
 
     def count(self) -> int: ...
 
+    def warm(self) -> None:
+        """Load what the first search would otherwise wait for (a server
+        calls it when it starts); harmless when there is no index yet."""
+
     def close(self) -> None: ...

@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, union_all
 from sqlalchemy.orm import Session
 
 from catalogue.db import utcnow
@@ -40,6 +41,18 @@ _ELISION = re.compile(r"\b(?:[ldjnmtsc]|qu)'")
 _STOPWORDS = frozenset("de des du la le les l d et en a au aux pour un une of the and for".split())
 _LOOSE_CANDIDATES = 200
 NOTHING = "\u2205"  # a facet value no document holds: the filter that finds nothing
+
+# Built once: every search with words asks for the concepts it names, and
+# building the statements cost more than running them.
+_CONCEPT_COLUMNS = (Concept.pref_label_fr, Concept.status, Concept.replaced_by_id)
+_LABELLED = (select(ConceptLabel.concept_id, ConceptLabel.key, *_CONCEPT_COLUMNS)
+             .join_from(ConceptLabel, Concept))
+# One statement: the labels equal to the key, and the candidates for a loose match.
+_NAMED = union_all(
+    _LABELLED.where(ConceptLabel.key == bindparam("key")),
+    select(_LABELLED.where(ConceptLabel.key >= bindparam("first"), ConceptLabel.key < bindparam("past"))
+           .limit(_LOOSE_CANDIDATES).subquery()))
+_CONCEPTS = select(Concept.id, *_CONCEPT_COLUMNS).where(Concept.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -132,36 +145,32 @@ class SearchService:
         key = fold(text)
         if not key:
             return []
-        ids = set(self.session.scalars(select(ConceptLabel.concept_id).where(ConceptLabel.key == key)))
-        if not ids:
-            ids = self._loosely_named(key)
-        return self._current(ids)
-
-    def _loosely_named(self, key: str) -> set[int]:
         loose = _loose(key)
-        if not loose:
-            return set()
-        # A range scan on the indexed key, as thesaurus autocomplete does:
-        # every label sharing the query's first letters, compared loosely.
-        first = key[:3]
-        rows = self.session.execute(select(ConceptLabel.concept_id, ConceptLabel.key)
-                                    .where(ConceptLabel.key >= first, ConceptLabel.key < first + "\uffff")
-                                    .limit(_LOOSE_CANDIDATES))
-        return {concept_id for concept_id, label_key in rows if _loose(label_key) == loose}
+        # The loose candidates: a range scan on the indexed key, as thesaurus
+        # autocomplete does, over the labels sharing the query's first
+        # letters; an empty range when only small words were typed.
+        first = key[:3] if loose else ""
+        labels = self.session.execute(_NAMED, {"key": key, "first": first,
+                                               "past": first + "\uffff" if first else ""}).all()
+        named = [row for row in labels if row.key == key]
+        if not named and loose:
+            named = [row for row in labels if _loose(row.key) == loose]
+        return self._current([(row.concept_id, row.pref_label_fr, row.status, row.replaced_by_id)
+                              for row in named])
 
-    def _current(self, ids: set[int]) -> list[ConceptRef]:
+    def _current(self, rows: list[tuple]) -> list[ConceptRef]:
+        """``rows``: (id, French label, status, replaced by) of the concepts named."""
         found: dict[int, ConceptRef] = {}
         for _ in range(5):  # a replacement may itself be deprecated: follow a few steps
-            if not ids:
-                break
-            rows = self.session.execute(select(Concept.id, Concept.pref_label_fr, Concept.status,
-                                               Concept.replaced_by_id).where(Concept.id.in_(ids))).all()
-            ids = set()
+            replacements = set()
             for concept_id, label, status, replaced_by in rows:
                 if status != ConceptStatus.DEPRECATED:
                     found[concept_id] = ConceptRef(concept_id, label)
                 elif replaced_by is not None and replaced_by not in found:
-                    ids.add(replaced_by)
+                    replacements.add(replaced_by)
+            if not replacements:
+                break
+            rows = self.session.execute(_CONCEPTS, {"ids": sorted(replacements)}).all()
         return sorted(found.values(), key=lambda c: (c.label, c.id))
 
     def _suggestion(self, text: str, filters: dict[str, list[str]]) -> str | None:
@@ -221,6 +230,7 @@ def _pole(portal, filters: dict[str, list[str]]) -> str:
     return poles[0] if len(poles) == 1 else ""
 
 
+@lru_cache(maxsize=4096)  # the loose scan compares up to 200 labels, the same ones again and again
 def _loose(key: str) -> str:
     words = _ELISION.sub(" ", key).replace("-", " ").split()
     return " ".join(w for w in words if w not in _STOPWORDS)

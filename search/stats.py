@@ -13,7 +13,6 @@ import logging
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -60,8 +59,10 @@ class BufferedRecorder:
 
     A write per search would serialise concurrent visitors on the database's
     write lock; summed counts are all the observatory keeps anyway. Counts
-    are written by the first search after ``interval`` seconds, by the staff
-    page before it reads, and when `catalogue serve` stops; a process killed
+    are written every ``interval`` seconds (by the first search after it,
+    or by a timer thread when no search comes: with several server
+    processes, an idle one must not sit on its counts), by the staff page
+    before it reads, and when `catalogue serve` stops; a process killed
     outright loses at most those of the last ``interval`` seconds.
     """
 
@@ -72,13 +73,27 @@ class BufferedRecorder:
         self._pending: Counter = Counter()
         self._lock = threading.Lock()
         self._last = clock()
+        self._timer: threading.Thread | None = None
+        self._stopped = threading.Event()
 
     def __call__(self, event: SearchEvent) -> None:
         with self._lock:
             self._pending[event] += 1
             due = self.clock() - self._last >= self.interval
+            if self._timer is None:  # started on first use: commands that never search need none
+                self._timer = threading.Thread(target=self._tick, name="observatory-flush", daemon=True)
+                self._timer.start()
         if due:
             self.flush()
+
+    def _tick(self) -> None:
+        while not self._stopped.wait(self.interval):
+            self.flush()
+
+    def close(self) -> None:
+        """Stop the timer and write what is pending."""
+        self._stopped.set()
+        self.flush()
 
     def flush(self) -> None:
         with self._lock:

@@ -25,6 +25,14 @@ def search_service() -> SearchService:
     return SearchService(db_session(), engine, recorder=recorder())
 
 
+def flush_observatory(app) -> None:
+    """Write the observatory counts ``app``'s process still holds: when the
+    process stops (catalogue.server; `catalogue serve`)."""
+    found = app.extensions.get(RECORDER)
+    if found is not None:
+        found.close()
+
+
 def recorder() -> BufferedRecorder:
     """The process's one recorder (per app), made on first use."""
     found = current_app.extensions.get(RECORDER)

@@ -7,7 +7,10 @@
 //   concept id) to its ul.picked; unticking removes the concept on save;
 // - single: choosing puts the id in its input[data-picked] (typing again
 //   clears it, so a stale id is never posted);
-// - go: choosing opens the concept's page (data-href + id).
+// - go: choosing opens the concept's page (data-href + id);
+// - query: the catalogue's search box (data-source answers {"items": [...]}
+//   with titles, authors and concepts): a title opens its record (data-href
+//   + id), an author or a concept is searched at once.
 // Arrow keys move through the suggestions, Enter chooses, Escape closes.
 // An entry term shows the concept it leads to: "VAE → Validation des acquis...".
 // Without JavaScript the forms still work: the server resolves a typed term
@@ -17,8 +20,10 @@
   if (!window.fetch || !document.querySelector) { return; }
   var english = document.documentElement.lang === "en";
   var words = english
-    ? {none: "No suggestion.", one: "1 suggestion.", many: " suggestions.", deprecated: " (deprecated)"}
-    : {none: "Aucune suggestion.", one: "1 suggestion.", many: " suggestions.", deprecated: " (abandonné)"};
+    ? {none: "No suggestion.", one: "1 suggestion.", many: " suggestions.", deprecated: " (deprecated)",
+       title: "title", author: "author", concept: "subject"}
+    : {none: "Aucune suggestion.", one: "1 suggestion.", many: " suggestions.", deprecated: " (abandonné)",
+       title: "titre", author: "auteur", concept: "sujet"};
   var counter = 0;
 
   function announce(root, text) {
@@ -32,7 +37,18 @@
     status.textContent = text;
   }
 
+  function display(match) {
+    if (match.display) { return match.display; }  // thesaurus answers
+    var text = match.text;
+    if (match.kind === "concept" && match.pref_label && match.pref_label !== match.text) {
+      text += " → " + match.pref_label;
+    }
+    return text + " (" + (words[match.kind] || match.kind) + ")";
+  }
+
   function Picker(root) {
+    if (root.getAttribute("data-picker-ready")) { return; }  // a page may load this script twice
+    root.setAttribute("data-picker-ready", "1");
     var mode = root.getAttribute("data-picker");
     var input = root.querySelector("input[role=combobox]");
     var list = root.querySelector("[role=listbox]");
@@ -74,7 +90,7 @@
         option.id = prefix + index;
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
-        option.textContent = match.display + (match.status === "deprecated" ? words.deprecated : "");
+        option.textContent = display(match) + (match.status === "deprecated" ? words.deprecated : "");
         option.addEventListener("mousedown", function (event) {
           event.preventDefault(); // keep the focus in the field
           choose(index);
@@ -93,9 +109,9 @@
       var ticket = ++asked;
       var url = source + (source.indexOf("?") >= 0 ? "&" : "?") + "q=" + encodeURIComponent(text);
       fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
-        .then(function (response) { return response.ok ? response.json() : {matches: []}; })
+        .then(function (response) { return response.ok ? response.json() : {}; })
         .then(function (data) {
-          if (ticket === asked && document.activeElement === input) { show(data.matches || []); }
+          if (ticket === asked && document.activeElement === input) { show(data.matches || data.items || []); }
         })
         .catch(function () { close(); });
     }
@@ -132,8 +148,27 @@
         input.value = match.pref_label;
       } else if (mode === "go") {
         window.location.href = root.getAttribute("data-href") + match.id;
+      } else if (mode === "query") {
+        search(match);
+        return;
       }
       input.focus();
+    }
+
+    function search(match) {
+      var form = input.form;
+      if (match.kind === "title" && match.record_id) {
+        // the record page, with what the form carries besides q (kiosk mode, language)
+        var params = [];
+        Array.prototype.forEach.call(form.querySelectorAll("input[type=hidden]"), function (field) {
+          params.push(encodeURIComponent(field.name) + "=" + encodeURIComponent(field.value));
+        });
+        window.location.href = root.getAttribute("data-href") + match.record_id +
+          (params.length ? "?" + params.join("&") : "");
+        return;
+      }
+      input.value = match.kind === "author" ? "auteur:\"" + match.text + "\"" : (match.pref_label || match.text);
+      form.submit();
     }
 
     input.addEventListener("input", function () {

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from flask import jsonify
 from flask_smorest import Blueprint
 
 from catalogue.api.common import documented
@@ -10,11 +11,14 @@ from ..engine import FACETS
 from ..web import search_service
 from . import schemas
 
+# Instances, not classes: given a class, webargs builds a schema on every request.
+SEARCH_ARGS, COMPLETE_ARGS = schemas.SearchArgs(), schemas.CompleteArgs()
+
 blp = Blueprint("search_api", __name__, description="Search the catalogue, as visitors do. Public: no token.")
 
 
 @blp.route("/search", methods=["GET"])
-@blp.arguments(schemas.SearchArgs, location="query")
+@blp.arguments(SEARCH_ARGS, location="query")
 @blp.response(200, schemas.SearchResults)
 @blp.doc(security=[])
 @documented(blp, 422)
@@ -25,18 +29,22 @@ def search(args):
     found = search_service().search(args["q"], filters=filters, sort=args["sort"], page=args["page"],
                                     size=args["size"])
     result = found.result
-    return {
+    # Built here in the documented shape and sent as it is: a marshmallow dump
+    # would walk a nested schema per facet value (hundreds of languages at
+    # 100,000 works) and cost more than the search. tests/search/
+    # test_api_search.py checks the answer against schemas.SearchResults.
+    return jsonify({
         "total": result.total, "page": found.page, "size": found.size,
         "hits": [{"id": hit.id, "title": hit.title, "highlight": hit.highlight} for hit in result.hits],
         "facets": {name: [{"value": v.value, "count": v.count} for v in values]
                    for name, values in result.facets.items()},
         "suggestion": found.suggestion,
-        "concepts": [asdict(concept) for concept in found.concepts],
-    }
+        "concepts": [{"id": concept.id, "label": concept.label} for concept in found.concepts],
+    })
 
 
 @blp.route("/search/complete", methods=["GET"])
-@blp.arguments(schemas.CompleteArgs, location="query")
+@blp.arguments(COMPLETE_ARGS, location="query")
 @blp.response(200, schemas.SearchCompletions)
 @blp.doc(security=[])
 @documented(blp, 422)

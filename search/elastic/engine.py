@@ -157,6 +157,9 @@ class ElasticEngine:
     def count(self) -> int:
         return int(self.transport.request("GET", f"/{self.alias}/_count")["count"])
 
+    def warm(self) -> None:
+        """Nothing to load: the cluster keeps its own caches."""
+
     def close(self) -> None:
         self.transport.close()
 

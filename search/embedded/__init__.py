@@ -14,26 +14,32 @@ from thesaurus.text import fold
 
 from ..analysis import tokens
 from ..engine import SORTS, Completion, Hit, SearchRequest, SearchResult
-from . import spelling
-from .cache import ResultCache
+from . import build, dense, spelling
+from .cache import MISSING, ResultCache
 from .facets import Snapshot
 from .matching import highlight_terms
 from .rows import Analyser
-from .searching import evaluate
+from .searching import RANK_LIMIT, evaluate
 from .store import COLUMNS, Store
 
 # changes kept for readers in other processes; one further behind reloads everything
 CHANGES_KEPT = 50_000
 # more changed documents than this: reloading the snapshot is cheaper than replaying
 REPLAY_LIMIT = 5_000
-BATCH = 2_000
+# what the in-memory snapshot (facets.py) holds of each document
+_SNAPSHOT_ROWS = ("SELECT d.id, d.facets, d.year, d.title_sort, length(f.title) "
+                  "FROM docs d JOIN fts f ON f.rowid = d.id")
 
 
 class EmbeddedEngine:
     name = "embedded"
 
-    def __init__(self, path, *, busy_timeout_ms: int = 5000, cache_size: int = 256):
+    def __init__(self, path, *, busy_timeout_ms: int = 5000, cache_size: int = 256,
+                 dense_threshold: int = dense.THRESHOLD, rank_limit: int = RANK_LIMIT):
         self.store = Store(path, busy_timeout_ms=busy_timeout_ms)
+        # tests lower both to take the paths of a large collection on a small one
+        self.dense_threshold = dense_threshold
+        self.rank_limit = rank_limit
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         # Answers to recent searches, valid for one state of the index (its
@@ -52,10 +58,11 @@ class EmbeddedEngine:
     def index(self, documents: Sequence[dict]) -> None:
         if not documents:
             return
-        analyser = Analyser()
+        analyser, changes = Analyser(), []
         with self.store.writing() as conn:
             for document in documents:
                 rows = analyser.rows(document)
+                changes.append((rows.id, _columns(conn, rows.id), dict(zip(COLUMNS, rows.fts))))
                 _remove(conn, rows.id)
                 conn.execute(f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})",
                              (rows.id, *rows.fts))
@@ -63,31 +70,25 @@ class EmbeddedEngine:
                 conn.executemany("INSERT INTO completions VALUES (?, ?, ?, ?)", rows.completions)
                 conn.executemany("INSERT INTO vocab VALUES (?, ?, 1) ON CONFLICT (word) DO UPDATE "
                                  "SET freq = freq + 1", rows.words.items())
+            dense.update(conn, changes)
             _log_changes(conn, [int(d["id"]) for d in documents])
 
     def delete(self, ids: Sequence[int]) -> None:
         if not ids:
             return
         with self.store.writing() as conn:
+            changes = [(int(doc_id), _columns(conn, int(doc_id)), {}) for doc_id in ids]
             for doc_id in ids:
                 _remove(conn, int(doc_id))
+            dense.update(conn, changes)
             _log_changes(conn, [int(i) for i in ids])
 
     def rebuild(self, documents: Iterable[dict]) -> int:
-        analyser, vocab, count = Analyser(), {}, 0
-        fts_sql = f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
         with self.store.write_lock():
             file, conn = self.store.new_generation()
             try:
-                batch = []
-                for document in documents:
-                    batch.append(analyser.rows(document))
-                    if len(batch) >= BATCH:
-                        count += _load(conn, fts_sql, batch, vocab)
-                        batch = []
-                count += _load(conn, fts_sql, batch, vocab)
-                conn.executemany("INSERT INTO vocab VALUES (?, ?, ?)",
-                                 ((word, term, freq) for word, (term, freq) in vocab.items()))
+                count, vocab = build.load(conn, file, documents)
+                dense.build(conn, dense.frequencies(conn, vocab.values()), self.dense_threshold)
                 self.store.publish(file, conn)
             except BaseException:
                 conn.close()
@@ -108,7 +109,7 @@ class EmbeddedEngine:
             cached = self._cache.get(state, request)
             if cached is not None:
                 return cached
-            found, facets, page = evaluate(conn, snapshot, self._lock, request)
+            found, facets, page = evaluate(conn, snapshot, self._lock, request, self.rank_limit)
             docs = {row[0]: row for row in conn.execute(
                 f"SELECT id, title, summary FROM docs WHERE id IN ({','.join('?' * len(page))})",
                 [doc_id for doc_id, _ in page])} if page else {}
@@ -136,10 +137,34 @@ class EmbeddedEngine:
                 for kind, text, record_id, _n, _key in rows]
 
     def spelling(self, text: str) -> str | None:
-        return spelling.suggest(self.store.connection(), text or "")
+        conn = self.store.connection()
+        conn.execute("BEGIN")
+        try:
+            # kept with the answers: a query that finds nothing is asked again as often as the others
+            key = (self.store.generation(), conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0],
+                   "spelling", text or "")
+            found = self._cache.lookup(key)
+            if found is MISSING:
+                found = spelling.suggest(conn, text or "")
+                self._cache.store(key, found)
+        finally:
+            conn.execute("COMMIT")
+        return found
 
     def count(self) -> int:
         return self.store.connection().execute("SELECT count(*) FROM docs").fetchone()[0]
+
+    def warm(self) -> None:
+        """Load the facet snapshot (about a second at 100,000 records)."""
+        if self.store.target() is None:
+            return
+        conn = self.store.connection()
+        conn.execute("BEGIN")
+        try:
+            with self._lock:
+                self._refresh(conn)
+        finally:
+            conn.execute("COMMIT")
 
     def close(self) -> None:
         self.store.close()
@@ -157,12 +182,12 @@ class EmbeddedEngine:
                 snapshot = None
             else:
                 for doc_id in changed:
-                    row = conn.execute("SELECT facets, year, title_sort FROM docs WHERE id = ?", (doc_id,)).fetchone()
-                    snapshot.put(doc_id, *row) if row else snapshot.remove(doc_id)
+                    row = conn.execute(f"{_SNAPSHOT_ROWS} WHERE d.id = ?", (doc_id,)).fetchone()
+                    snapshot.put(*row) if row else snapshot.remove(doc_id)
                 snapshot.seq = seq
         if snapshot is None or snapshot.generation != generation:
             snapshot = Snapshot(generation, seq)
-            for row in conn.execute("SELECT id, facets, year, title_sort FROM docs"):
+            for row in conn.execute(_SNAPSHOT_ROWS):
                 snapshot.put(*row)
         self._snapshot = snapshot
         return snapshot
@@ -179,26 +204,16 @@ def _remove(conn, doc_id: int) -> None:
     conn.execute("DELETE FROM completions WHERE record_id = ?", (doc_id,))
 
 
+def _columns(conn, doc_id: int) -> dict[str, str]:
+    """A document's analysed columns as indexed ({} if it is not)."""
+    row = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM fts WHERE rowid = ?", (doc_id,)).fetchone()
+    return dict(zip(COLUMNS, row)) if row else {}
+
+
 def _log_changes(conn, ids: list[int]) -> None:
     conn.executemany("INSERT INTO changes (doc_id) VALUES (?)", ((i,) for i in ids))
     conn.execute("DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ?", (CHANGES_KEPT,))
 
-
-def _load(conn, fts_sql: str, batch: list, vocab: dict) -> int:
-    conn.execute("BEGIN")
-    conn.executemany(fts_sql, ((rows.id, *rows.fts) for rows in batch))
-    conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", (rows.doc for rows in batch))
-    conn.executemany("INSERT INTO completions VALUES (?, ?, ?, ?)",
-                     (c for rows in batch for c in rows.completions))
-    conn.execute("COMMIT")
-    for rows in batch:
-        for word, term in rows.words.items():
-            entry = vocab.get(word)
-            if entry is None:
-                vocab[word] = [term, 1]
-            else:
-                entry[1] += 1
-    return len(batch)
 
 
 def _highlight(row, wanted: set[str]) -> dict[str, str]:

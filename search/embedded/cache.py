@@ -28,20 +28,30 @@ class ResultCache:
         self._lock = threading.Lock()
 
     def get(self, state, request: SearchRequest) -> SearchResult | None:
-        if not self.size:
-            return None
-        key = (state, request_key(request))
-        with self._lock:
-            result = self._entries.get(key)
-            if result is not None:
-                self._entries.move_to_end(key)
-            return result
+        found = self.lookup((state, request_key(request)))
+        return None if found is MISSING else found
 
     def put(self, state, request: SearchRequest, result: SearchResult) -> None:
+        self.store((state, request_key(request)), result)
+
+    def lookup(self, key):
+        """The answer kept under ``key`` (a state and a question), or MISSING."""
+        if not self.size:
+            return MISSING
+        with self._lock:
+            found = self._entries.get(key, MISSING)
+            if found is not MISSING:
+                self._entries.move_to_end(key)
+            return found
+
+    def store(self, key, answer) -> None:
         if not self.size:
             return
         with self._lock:
-            self._entries[(state, request_key(request))] = result
-            self._entries.move_to_end((state, request_key(request)))
+            self._entries[key] = answer
+            self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
+
+
+MISSING = object()

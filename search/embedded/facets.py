@@ -52,12 +52,14 @@ class Snapshot:
         self.facets: dict[int, dict[str, list[str]]] = {}   # id -> facet -> values
         self.year: dict[int, int | None] = {}
         self.title_sort: dict[int, str] = {}
+        self.title_length: dict[int, int] = {}  # of the analysed title and subtitle
         self._flags: dict[str, dict[str, bytearray]] = {name: {} for name in FACETS}
         self._sets: dict[tuple[str, str], int] = {}
         self._all: int | None = None
         self._orders: dict[str, list[int]] = {}
 
-    def put(self, doc_id: int, facets_json: str, year: int | None, title_sort: str | None) -> None:
+    def put(self, doc_id: int, facets_json: str, year: int | None, title_sort: str | None,
+            title_length: int | None = 0) -> None:
         if doc_id in self.facets:
             self.remove(doc_id)
         facets = json.loads(facets_json)
@@ -67,6 +69,7 @@ class Snapshot:
         self.facets[doc_id] = facets
         self.year[doc_id] = year
         self.title_sort[doc_id] = title_sort or ""
+        self.title_length[doc_id] = title_length or 0
         for name, values in facets.items():
             table = self._flags.get(name)
             if table is None:
@@ -88,6 +91,7 @@ class Snapshot:
         self.present[doc_id] = 0
         self.year.pop(doc_id, None)
         self.title_sort.pop(doc_id, None)
+        self.title_length.pop(doc_id, None)
         for name, values in facets.items():
             for value in values:
                 flags = self._flags.get(name, {}).get(value)
@@ -140,7 +144,10 @@ class Snapshot:
         return found
 
     def sort_key(self, sort: str):
-        """date: year desc, no year last; title: title_sort asc; then id asc."""
+        """date: year desc, no year last; title: title_sort asc; brevity:
+        shortest title first; then id asc."""
+        if sort == "brevity":
+            return lambda i: (self.title_length[i], i)
         if sort == "date":
             return lambda i: (self.year[i] is None, -(self.year[i] or 0), i)
         return lambda i: (self.title_sort[i], i)

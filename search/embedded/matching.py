@@ -2,6 +2,8 @@
 analysed columns (store.COLUMNS)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..analysis import terms
 from ..engine import FACETS
 from ..query import Query
@@ -15,14 +17,22 @@ FIELD_COLUMNS = {"title": "title", "author": "authors", "subject": "subjects", "
 NOTHING = ""
 
 
-def expression(query: Query, concept_ids=(), *, title_only: bool = False) -> str | None:
-    """The MATCH expression; None to match every document (no words and no
-    concepts), NOTHING to match none. ``concept_ids`` match as an
-    alternative to the words. ``title_only``: unfielded words must be in
+@dataclass(frozen=True)
+class Part:
+    """One ANDed part of a query: its FTS5 expression, and for a single
+    term, the dense scope it can be read from instead (dense.py)."""
+    fts: str
+    scope: str | None = None
+    term: str | None = None
+
+
+def parts(query: Query, *, title_only: bool = False) -> list[Part]:
+    """The query's ANDed parts; ``title_only``: unfielded words must be in
     the title (the first tier of the ranking of very broad searches)."""
-    parts = []
+    found = []
     for clause in query.clauses:
         columns = FIELD_COLUMNS[clause.field] if clause.field else "title" if title_only else UNFIELDED
+        scope = None if clause.field else "title" if title_only else "all"
         if clause.field == "isbn":
             words = [word.lower() for word in clause.words]
         else:
@@ -30,13 +40,24 @@ def expression(query: Query, concept_ids=(), *, title_only: bool = False) -> str
         if not words:
             continue
         if clause.phrase:
-            parts.append(f'{columns} : "{" ".join(words)}"')
+            found.append(Part(f'{columns} : "{" ".join(words)}"'))
         else:
-            parts.extend(f'{columns} : "{word}"' for word in words)
-    text = " AND ".join(parts) or None
-    concepts = "" if title_only else " OR ".join(f"c{int(c)}" for c in concept_ids)
+            found.extend(Part(f'{columns} : "{word}"', scope, word) for word in words)
+    return found
+
+
+def concept_part(concept_ids) -> str:
+    return "concepts : (" + " OR ".join(f"c{int(c)}" for c in concept_ids) + ")" if concept_ids else ""
+
+
+def expression(query: Query, concept_ids=(), *, title_only: bool = False) -> str | None:
+    """The MATCH expression; None to match every document (no words and no
+    concepts), NOTHING to match none. ``concept_ids`` match as an
+    alternative to the words (never in the title-only tier)."""
+    text = " AND ".join(part.fts for part in parts(query, title_only=title_only)) or None
+    concepts = "" if title_only else concept_part(concept_ids)
     if concepts:
-        return f"({text}) OR concepts : ({concepts})" if text else f"concepts : ({concepts})"
+        return f"({text}) OR {concepts}" if text else concepts
     if text is None and not query.is_empty:
         return NOTHING  # words that analyse to nothing match nothing, not everything
     return text

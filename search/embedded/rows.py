@@ -9,18 +9,21 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from stdnum import isbn as _isbn
 
 from thesaurus.text import fold
 
-from ..analysis import analyse
+from ..analysis import analyse, analyse_fields, analyse_repeated
 from ..engine import FACET_KEYS
 
 # Put between two values of one field (two subjects, say) so that a phrase
 # cannot match across them, as Elasticsearch's position_increment_gap does.
 # Analysed terms are ASCII-folded: no query term can ever be an accented letter.
 GAP = "é"
+# json.dumps builds an encoder per call when given separators
+_FACETS_JSON = json.JSONEncoder(separators=(",", ":")).encode
 
 
 @dataclass
@@ -43,41 +46,50 @@ class Analyser:
         authors = document.get("authors") or document.get("contributors") or []
         subjects = [*(document.get("subjects") or []), *(document.get("descriptor_terms") or [])]
         body = [document.get("summary"), document.get("notes")]
+        fields = [[title], authors, subjects, [document.get("publisher")], [document.get("series")], body]
+        analysed = analyse_fields(fields, GAP)
+        if analysed is None:
+            # titles and notes rarely repeat: caching them would only push out the rest
+            text = [_text(field, words, analyse if at in (0, 5) else analyse_repeated)
+                    for at, field in enumerate(fields)]
+        else:
+            text, words = analysed
         fts = (
-            self._text([title], words),
-            self._text(authors, words),
-            self._text(subjects, words),
-            self._text([document.get("publisher")], words),
-            self._text([document.get("series")], words),
-            self._text(body, words),
+            *text,
             " ".join(isbn_terms(document)),
             " ".join(f"c{int(c)}" for c in document.get("descriptor_paths") or ()),
             " ".join(facet_token(name, value) for name, vs in facets.items() for value in vs),
         )
         title_sort = document.get("title_sort") or fold(document.get("title") or "")
         doc = (doc_id, document.get("title") or "", document.get("summary"), document.get("year"),
-               title_sort, json.dumps(facets, separators=(",", ":")), " ".join(words))
+               title_sort, _FACETS_JSON(facets), " ".join(words))
         completions = []
         if document.get("title"):
             # the sort title too, so "guide" completes "Le guide du routard"
             keys = dict.fromkeys((fold(document["title"]), title_sort))
             completions = [(key, "title", document["title"], doc_id) for key in keys if key]
-        completions += [(fold(name), "author", name, doc_id) for name in dict.fromkeys(authors) if name]
+        completions += [(_fold_name(name), "author", name, doc_id) for name in dict.fromkeys(authors) if name]
         return Rows(doc_id, fts, doc, words, completions)
 
-    def _text(self, parts, words: dict[str, str]) -> str:
-        out = []
-        for part in parts:
-            if not part:
-                continue
-            if out:
-                out.append(GAP)
-            text, pairs = analyse(part)
-            out.append(text)
-            words.update(pairs)
-        return " ".join(out)
+
+def _text(parts, words: dict[str, str], analyse) -> str:
+    out = []
+    for part in parts:
+        if not part:
+            continue
+        if out:
+            out.append(GAP)
+        text, pairs = analyse(part)
+        out.append(text)
+        words.update(pairs)
+    return " ".join(out)
 
 
+# names and facet values repeat from record to record
+_fold_name = lru_cache(maxsize=1 << 14)(fold)
+
+
+@lru_cache(maxsize=1 << 14)
 def facet_token(name: str, value: str) -> str:
     """An FTS token standing for one facet value (values hold any character)."""
     return "f" + hashlib.blake2b(f"{name}\0{value}".encode(), digest_size=8).hexdigest()

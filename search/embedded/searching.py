@@ -1,46 +1,74 @@
 """One search on the embedded index: matches, facet counts, one page.
 
 Costs are bounded at 100,000 records whatever the query's breadth:
-- the match set comes from one ``group_concat(rowid)`` (no Python row per
-  match) and facets are counted on bitsets (facets.py);
-- bm25 costs ~2 µs per document ranked, so relevance is exact only when at
-  most RANK_LIMIT documents pass the query and its filters. A broader query
-  ranks in tiers: documents with the words in their title first (by bm25
-  when they are few enough, else by id), then the rest by id.
+- the match set is a bitset: frequent terms' from their dense postings
+  (dense.py), the rest from one ``group_concat(rowid)`` (no Python row per
+  match); facets are counted on bitsets (facets.py);
+- FTS5's bm25 costs ~4 µs per document ranked, so relevance is exact only
+  when at most RANK_LIMIT documents pass the query and its filters. A
+  broader query ranks in tiers: documents with the words in their title
+  first (by bm25 when they are few enough, else shortest title first), then
+  the rest by id.
 """
 from __future__ import annotations
 
 import heapq
-from collections import deque
-from itertools import repeat
 
 from ..engine import FACETS, FacetValue, SearchRequest
+from ..query import Query
+from . import dense
 from . import facets as bits
 from .facets import Snapshot
-from .matching import NOTHING, expression, filtered
+from .matching import NOTHING, concept_part, expression, filtered, parts
 
-RANK_LIMIT = 2_000
-
-
-def match_ids(conn, match: str) -> list[int]:
-    found = conn.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (match,)).fetchone()[0]
-    return list(map(int, found.split(","))) if found else []
+RANK_LIMIT = 600
 
 
-def ranks(conn, match: str) -> dict[int, float] | None:
-    """id -> relevance (higher is better), or None past RANK_LIMIT matches."""
-    rows = conn.execute("SELECT rowid, -rank FROM fts WHERE fts MATCH ? LIMIT ?",
-                        (match, RANK_LIMIT + 1)).fetchall()
-    return dict(rows) if len(rows) <= RANK_LIMIT else None
+def match_set(conn, query: Query, concept_ids=(), *, title_only: bool = False) -> int | None:
+    """The documents matching (matching.expression) as a bitset, None for
+    every document. Frequent terms come from their dense postings, the rest
+    from one FTS5 query."""
+    found = parts(query, title_only=title_only)
+    concept_ids = () if title_only else concept_ids
+    if not found and not concept_ids:
+        return None if query.is_empty else 0
+    text = 0
+    if found:
+        text, rest = None, []
+        for part in found:
+            members = dense.lookup(conn, part.scope, part.term) if part.scope else None
+            if members is None:
+                rest.append(part.fts)
+            else:
+                text = members if text is None else text & members
+        if rest and text != 0:
+            text = dense.ids_set(conn, " AND ".join(rest)) & (-1 if text is None else text)
+    concepts, rest = 0, []
+    for concept_id in concept_ids:
+        members = dense.lookup(conn, "concepts", f"c{int(concept_id)}")
+        if members is None:
+            rest.append(concept_id)
+        else:
+            concepts |= members
+    if rest:
+        concepts |= dense.ids_set(conn, concept_part(rest))
+    return text | concepts
 
 
-def evaluate(conn, snapshot: Snapshot, lock, request: SearchRequest):
+def ranks(conn, match: str, limit: int = RANK_LIMIT) -> list[tuple[int, float]] | None:
+    """(id, relevance) best first (ties by id), or None past ``limit`` matches."""
+    rows = conn.execute("SELECT rowid, -rank FROM fts WHERE fts MATCH ? ORDER BY rank, rowid LIMIT ?",
+                        (match, limit + 1)).fetchall()
+    return rows if len(rows) <= limit else None
+
+
+def evaluate(conn, snapshot: Snapshot, lock, request: SearchRequest, rank_limit: int = RANK_LIMIT):
     """(total, facets, [(id, score)] of the requested page)."""
     match = expression(request.query, request.concept_ids)
-    text_ids = [] if match == NOTHING else None if match is None else match_ids(conn, match)
+    text = match_set(conn, request.query, request.concept_ids)
     chosen_filters = {name: values for name, values in request.filters.items() if name in FACETS and values}
     with lock:  # the snapshot's tables change under a refresh; the ints taken out do not
-        text = snapshot.all() if text_ids is None else snapshot.from_ids(text_ids)
+        text = snapshot.all() if text is None else text & snapshot.all()
         chosen = {name: _union(snapshot, name, values) for name, values in chosen_filters.items()}
         members = text
         for value_set in chosen.values():
@@ -59,7 +87,8 @@ def evaluate(conn, snapshot: Snapshot, lock, request: SearchRequest):
     elif match in (None, NOTHING):  # no words: boosted documents first, then by id
         page = _by_id([boosted, members & ~boosted], start + size)[start:]
     else:
-        page = _relevance(conn, request, match, chosen_filters, members, boosted, start + size)[start:]
+        ranked = _Ranker(conn, chosen_filters, rank_limit, sum(v.bit_count() for v in chosen.values()))
+        page = _relevance(ranked, snapshot, lock, request, match, text, members, boosted, start + size)[start:]
     return members.bit_count(), facets, page
 
 
@@ -79,41 +108,65 @@ def _counts(snapshot: Snapshot, name: str, text: int, chosen: dict[str, int]) ->
     return [FacetValue(v, n) for v, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
-def _ranks(conn, match: str, filters, members: int) -> dict[int, float] | None:
-    """Scores for ``members`` (the matches of ``match`` that pass the
-    filters), or None when too many. Unfiltered first: putting a broad
-    filter into the FTS query makes FTS5 walk that value's whole doclist."""
-    if members.bit_count() > RANK_LIMIT:
-        return None
-    scores = ranks(conn, match)
-    if scores is None and filters:
-        scores = ranks(conn, filtered(match, filters))
-    return scores
+# bm25 per document ranked / reading one entry of a filter's doclist (measured)
+SCORE_COST = 22
 
 
-def _relevance(conn, request, match, filters, members: int, boosted: int, wanted: int):
-    scores = _ranks(conn, match, filters, members)
+class _Ranker:
+    def __init__(self, conn, filters, limit: int, filter_size: int):
+        self.conn, self.filters, self.limit, self.filter_size = conn, filters, limit, filter_size
+
+    def __call__(self, match: str, matched: int, members: int) -> list[tuple[int, float]] | None:
+        """Scores for ``members`` (the ``matched`` documents of ``match``
+        that pass the filters), or None when too many. The filters go into
+        the FTS query only when scoring every match would cost more than
+        FTS5 walking the filters' doclists (``filter_size`` entries)."""
+        count, total = members.bit_count(), matched.bit_count()
+        if count > self.limit:
+            return None
+        if not self.filters or (total <= 2 * self.limit and (total - count) * SCORE_COST <= self.filter_size):
+            return ranks(self.conn, match, 2 * self.limit)
+        return ranks(self.conn, filtered(match, self.filters), self.limit)
+
+
+def _relevance(ranked: _Ranker, snapshot: Snapshot, lock, request, match, matched: int, members: int,
+               boosted: int, wanted: int):
+    scores = ranked(match, matched, members)
     if scores is not None:
         return _best(scores, members, boosted, wanted)
     title_match = expression(request.query, title_only=True)
-    title_ids = match_ids(conn, title_match) if title_match else []
-    first = members & bits.pack(_flags(title_ids)) if title_ids else 0
+    in_title = (match_set(ranked.conn, request.query, title_only=True) or 0) if title_match else 0
+    first = members & in_title
     tier = []
-    scores = _ranks(conn, title_match, filters, first) if first else None
+    scores = ranked(title_match, in_title, first) if first else None
     if scores is not None:
         tier = _best(scores, first, boosted, wanted)
     elif first:
-        tier = _by_id([first & boosted, first & ~boosted], wanted)
+        # too many to score: shortest titles first, as bm25's length norm
+        # ranks documents that all hold the words once in their title
+        with lock:
+            tier = [found for group in (first & boosted, first & ~boosted) if group
+                    for found in _sorted(snapshot, "brevity", group, 0, wanted)][:wanted]
     rest = members & ~first
     return tier + _by_id([rest & boosted, rest & ~boosted], wanted - len(tier))
 
 
-def _best(scores: dict[int, float], members: int, boosted: int, wanted: int):
-    """The best ``wanted`` of the scored members; boosted ones count double
-    (plus one, so that a boost lifts even a zero score); ties by id."""
-    inside, favoured = bits.unpack(members), bits.unpack(boosted)
+def _best(scores: list[tuple[int, float]], members: int, boosted: int, wanted: int):
+    """The best ``wanted`` of the scored members (``scores``: best first,
+    ties by id); boosted ones count double (plus one, so that a boost lifts
+    even a zero score); ties by id."""
+    inside = bits.unpack(members)
+    if not boosted:
+        best = []
+        for doc_id, score in scores:
+            if doc_id < len(inside) and inside[doc_id]:
+                best.append((doc_id, score))
+                if len(best) >= wanted:
+                    break
+        return best
+    favoured = bits.unpack(boosted)
     candidates = ((score * 2 + 1 if doc_id < len(favoured) and favoured[doc_id] else score, doc_id)
-                  for doc_id, score in scores.items() if doc_id < len(inside) and inside[doc_id])
+                  for doc_id, score in scores if doc_id < len(inside) and inside[doc_id])
     best = heapq.nsmallest(wanted, candidates, key=lambda item: (-item[0], item[1]))
     return [(doc_id, score) for score, doc_id in best]
 
@@ -125,12 +178,6 @@ def _by_id(groups: list[int], wanted: int):
             break
         page += [(doc_id, 0.0) for doc_id in bits.ids(group, wanted - len(page))]
     return page
-
-
-def _flags(doc_ids: list[int]) -> bytearray:
-    flags = bytearray(max(doc_ids) + 1)
-    deque(map(flags.__setitem__, doc_ids, repeat(1)), maxlen=0)  # a C-level scatter
-    return flags
 
 
 def _sorted(snapshot: Snapshot, sort: str, members: int, start: int, wanted: int):

@@ -24,7 +24,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: dense postings (dense.py)
 
 # FTS columns, in order; the weights give bm25 per column (title first).
 # "concepts" holds c<id> for descriptor_paths, "facets" a token per facet value
@@ -40,6 +40,7 @@ CREATE TABLE docs (id INTEGER PRIMARY KEY, title TEXT, summary TEXT, year INTEGE
 CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc_id INTEGER NOT NULL);
 CREATE TABLE vocab (word TEXT PRIMARY KEY, term TEXT NOT NULL, freq INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE completions (key TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, record_id INTEGER NOT NULL);
+CREATE TABLE dense (scope TEXT, term TEXT, bits BLOB NOT NULL, PRIMARY KEY (scope, term)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE fts USING fts5({", ".join(COLUMNS)}, tokenize="unicode61 remove_diacritics 0");
 INSERT INTO fts(fts, rank) VALUES ('rank', 'bm25({", ".join(str(w) for w in WEIGHTS)})');
 INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}');
@@ -49,6 +50,12 @@ CREATE INDEX completions_key ON completions (key);
 CREATE INDEX completions_record ON completions (record_id);
 CREATE INDEX vocab_term ON vocab (term);
 """
+
+
+def bulk_pragmas(conn: sqlite3.Connection) -> None:
+    """For a connection loading a generation that is not published yet
+    (each connection of a rebuild's workers too): no journal, no sync."""
+    conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;")
 
 
 class Store:
@@ -73,7 +80,7 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         file = self.path.with_name(f"{self.path.name}.{time.time_ns()}")
         conn = sqlite3.connect(file, isolation_level=None)
-        conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;")
+        bulk_pragmas(conn)
         conn.executescript(SCHEMA)
         # no incremental merging during a bulk load: publish() merges once
         conn.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")

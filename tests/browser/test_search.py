@@ -107,6 +107,32 @@ def test_a_portal_is_usable_with_the_keyboard_alone(demo_site, page, fr):
     assert page.context.cookies() == []
 
 
+def test_the_search_box_suggests_subjects_titles_and_authors_as_one_types(demo_site, page, fr):
+    page.goto(f"{demo_site}/")
+    tab_to(page, "#q")
+    page.keyboard.type("vae")
+    option = page.locator("#q-list [role=option]").first
+    expect(option).to_contain_text("VAE → Validation des acquis de l'expérience (sujet)")
+    expect(page.locator("#q")).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#q")).to_have_attribute("aria-activedescendant", option.get_attribute("id"))
+    page.keyboard.press("Enter")  # a subject is searched at once
+    page.wait_for_url(re.compile(r"/recherche\?q=Validation"))
+    expect(page.locator("ol.hits")).to_contain_text("La VAE pas à pas")
+
+    # A title opens its record, in the kiosk still.
+    page.goto(f"{demo_site}/kiosque/creer-son-activite")
+    page.locator("#q").fill("")
+    page.locator("#q").press_sequentially("construire son bus")
+    title = page.locator("#q-list [role=option]", has_text="(titre)").first
+    expect(title).to_contain_text("Construire son business plan")
+    title.click()
+    page.wait_for_url(re.compile(r"/notices/\d+\?kiosk=1"))
+    expect(page.locator("h1")).to_contain_text("business plan")
+    assert audit(page) == []
+    assert page.context.cookies() == []
+
+
 def test_a_kiosk_goes_back_to_its_portal_home_after_a_while_without_input(demo_site, page):
     page.goto(f"{demo_site}/kiosque/{IDLE_PORTAL}?lang=en")
     tab_to(page, "#q")

@@ -373,8 +373,9 @@ def test_harvest_command_reports_failures_and_bad_input(database_url, tmp_path):
     assert failed.exit_code == 1
     summary = json.loads(failed.stdout)
     assert "HTTP 404" in summary["error"] and summary["read"] == 0
-    no_schedule = runner.invoke(main, ["scheduler"], env=env)
-    assert no_schedule.exit_code == 2 and "CATALOGUE_HARVEST_URL" in no_schedule.output
+    bad_cron = runner.invoke(main, ["scheduler"], env={**env, "CATALOGUE_HARVEST_URL": "http://127.0.0.1:9/oai",
+                                                        "CATALOGUE_HARVEST_CRON": "every night"})
+    assert bad_cron.exit_code == 2 and "CATALOGUE_HARVEST_CRON" in bad_cron.output
 
 
 def test_the_scheduled_job_harvests_the_configured_repository(target, tmp_path, monkeypatch):
@@ -420,6 +421,16 @@ def test_the_scheduler_keeps_one_nightly_job_in_the_database(target, tmp_path):
         with running(build_scheduler(app)) as scheduler:
             drain = scheduler.get_job(DRAIN_JOB_ID)
             assert drain.func_ref == "importers.jobs:scheduled_drain" and drain.trigger.interval.total_seconds() == 60
+        # Without a repository: no harvest (the stored one goes), the search drain stays.
+        app.config["HARVEST_URL"] = None
+        with running(build_scheduler(app)) as scheduler:
+            for _ in range(100):
+                if scheduler.get_job(JOB_ID) is None:
+                    break
+                time.sleep(0.05)
+            assert scheduler.get_job(JOB_ID) is None and scheduler.get_job(DRAIN_JOB_ID) is not None
+        with target.engine.connect() as conn:
+            assert conn.exec_driver_sql(f"SELECT id FROM {JOBS_TABLE}").scalars().all() == [DRAIN_JOB_ID]
     finally:
         app.extensions["catalogue.db"].dispose()
 
@@ -447,13 +458,13 @@ def test_harvest_schedules_read_weekdays_as_crontab_does(line, weekdays):
 @contextlib.contextmanager
 def running(scheduler):
     """A BlockingScheduler started in a thread, stopped on exit."""
-    from importers.jobs import JOB_ID
+    from importers.jobs import DRAIN_JOB_ID
 
     thread = threading.Thread(target=scheduler.start, daemon=True)
     thread.start()
     try:
         for _ in range(200):
-            if scheduler.running and scheduler.get_job(JOB_ID) is not None:
+            if scheduler.running and scheduler.get_job(DRAIN_JOB_ID) is not None:
                 break
             time.sleep(0.05)
         yield scheduler

@@ -1,6 +1,7 @@
 """GET /api/v1/search and /api/v1/search/complete: public, cookie-free JSON."""
 from __future__ import annotations
 
+from search.api.schemas import SearchResults
 from search.indexer import drain
 from tests.support.api import assert_error
 from tests.support.factories import make_item, make_record
@@ -28,6 +29,8 @@ def test_search_answers_anyone_with_the_documented_shape_and_no_cookie(app, clie
     assert "<mark>" in hit["highlight"]["title"]
     assert body["facets"]["year_range"] == [{"value": "2010-2019", "count": 1}]
     assert body["facets"]["availability"] == [{"value": "available", "count": 1}]
+    # The view sends its answer without a marshmallow dump: it must still be what the schema documents.
+    assert SearchResults().validate(body) == {}
 
 
 def test_facet_parameters_filter_and_combine(app, client):
@@ -76,3 +79,15 @@ def test_the_search_operations_are_documented_as_public(client):
     names = {p["name"] for p in spec["paths"]["/api/v1/search"]["get"]["parameters"]}
     assert {"q", "page", "size", "sort", "pole", "document_type", "audience", "language", "year_range",
             "library", "availability"} <= names
+
+
+def test_the_concepts_a_query_names_come_with_the_answer(app, client):
+    from catalogue.demo import load_demo
+
+    database = app.extensions["catalogue.db"]
+    with database.transaction() as session:
+        load_demo(session, accounts=False)
+    drain(database, app.extensions["catalogue.search"])
+    body = client.get("/api/v1/search?q=VAE").get_json()
+    assert [c["label"] for c in body["concepts"]] == ["Validation des acquis de l'expérience"]
+    assert SearchResults().validate(body) == {}

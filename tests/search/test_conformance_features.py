@@ -117,3 +117,14 @@ def test_an_empty_index(engine):
     assert engine.count() == 0
     assert engine.complete("form") == []
     assert engine.spelling("formation") is None
+
+
+def test_warming_up_changes_no_answer(engine):
+    engine.warm()  # an empty index
+    assert found(engine, "formation") == set()
+    engine.index(DOCUMENTS)
+    engine.warm()
+    assert found(engine, "formation") == {1, 2, 8}
+    engine.delete([2])
+    engine.warm()
+    assert found(engine, "formation") == {1, 8}

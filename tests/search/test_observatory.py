@@ -93,3 +93,30 @@ def test_counts_are_summed_in_memory_and_written_together(app):
         row = session.scalars(select(QueryCount)).one()
         assert (row.searches, row.zero_results) == (4, 1)
         assert session.get(SearchDay, (day, "")).searches == 4
+    recorder.close()
+
+
+def test_an_idle_process_writes_its_counts_without_waiting_for_a_search(app):
+    """With several server processes, the one that served the last searches
+    may get no other: its timer writes them."""
+    import time
+
+    from search.stats import BufferedRecorder
+
+    database = app.extensions["catalogue.db"]
+    recorder = BufferedRecorder(database, interval=0.2)
+    day = dt.date(2026, 3, 3)
+    recorder(SearchEvent(day, "", "", "vae", True))
+    deadline = time.monotonic() + 30
+    written = None
+    while written is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+        with database.session() as session:
+            written = session.get(SearchDay, (day, ""))
+            searches = written.searches if written is not None else None
+    assert searches == 1
+    recorder.close()
+    recorder(SearchEvent(day, "", "", "vae", True))  # after close: still counted, written at the next flush
+    recorder.flush()
+    with database.session() as session:
+        assert session.get(SearchDay, (day, "")).searches == 2

@@ -1,6 +1,6 @@
 """The real service, started as a separate process for browser tests.
 
-``catalogue serve`` runs with waitress on a free loopback port, with the
+``catalogue serve`` runs (gunicorn) on a free loopback port, with the
 default (secure) session cookie: browsers treat http://127.0.0.1 as a secure
 context, as the README promises, and the browser tests prove it.
 """
@@ -42,7 +42,7 @@ def _healthy(url: str) -> bool:
 @contextlib.contextmanager
 def live_server(database_url: str, instance_dir: str | os.PathLike | None = None, *,
                 secret_key: str = "live-test-secret-key", extra_env: dict | None = None,
-                threads: int = 4) -> Iterator[str]:
+                threads: int = 4, workers: int = 1) -> Iterator[str]:
     """Run ``catalogue serve`` against ``database_url`` and yield its base URL.
 
     Waits for /healthz to answer 200, then stops the process on exit
@@ -71,7 +71,7 @@ def live_server(database_url: str, instance_dir: str | os.PathLike | None = None
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     command = [sys.executable, "-c", "from catalogue.cli import main; main()",
-               "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)]
+               "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads), "--workers", str(workers)]
     out_path = instance_dir / "server.out"
     err_path = instance_dir / "server.err"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
