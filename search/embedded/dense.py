@@ -16,9 +16,8 @@ gives the same documents, more slowly.
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from itertools import repeat
 
 from . import facets as bits
 
@@ -30,6 +29,7 @@ SCOPES = {
     "title": ("title",),
     "concepts": ("concepts",),
 }
+
 
 def column_filter(scope: str) -> str:
     return "{" + " ".join(SCOPES[scope]) + "}"
@@ -46,8 +46,9 @@ def from_blob(blob: bytes) -> int:
 def build(conn: sqlite3.Connection, frequencies: Mapping[str, Mapping[str, int]],
           threshold: int = THRESHOLD) -> int:
     """Store the bitsets of the terms that may be in ``threshold`` documents
-    or more (``conn``: a new generation in autocommit, as rebuild has it). ``frequencies``: scope -> term -> an upper bound of its
-    document count ("title" may be left out: it is bounded by "all").
+    or more (``conn``: a new generation in autocommit, as rebuild has it).
+    ``frequencies``: scope -> term -> an upper bound of its document count
+    ("title" may be left out: it is bounded by "all").
     Returns how many bitsets were stored."""
     candidates = [(scope, term) for scope, counts in frequencies.items()
                   for term, freq in counts.items() if freq >= threshold and _plain(term)]
@@ -115,12 +116,7 @@ def update(conn: sqlite3.Connection, changes: Iterable[tuple[int, Mapping[str, s
 def ids_set(conn: sqlite3.Connection, match: str) -> int:
     """The documents of an FTS5 MATCH expression, as a bitset."""
     found = conn.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (match,)).fetchone()[0]
-    if not found:
-        return 0
-    doc_ids = list(map(int, found.split(",")))
-    flags = bytearray(max(doc_ids) + 1)
-    deque(map(flags.__setitem__, doc_ids, repeat(1)), maxlen=0)  # a C-level scatter
-    return bits.pack(flags)
+    return bits.from_ids(list(map(int, found.split(",")))) if found else 0
 
 
 def _from_fts(conn: sqlite3.Connection, scope: str, term: str) -> int:

@@ -34,6 +34,15 @@ def unpack(members: int) -> bytes:
     return format(members, "b")[::-1].encode().translate(_TO_BYTES) if members else b""
 
 
+def from_ids(doc_ids: list[int]) -> int:
+    """The set of these ids."""
+    if not doc_ids:
+        return 0
+    flags = bytearray(max(doc_ids) + 1)
+    deque(map(flags.__setitem__, doc_ids, repeat(1)), maxlen=0)  # a C-level scatter
+    return pack(flags)
+
+
 def ids(members: int, limit: int | None = None) -> list[int]:
     """Members in ascending order (at most ``limit``)."""
     flags, found = unpack(members), []
@@ -117,15 +126,6 @@ class Snapshot:
             flags = self._flags.get(name, {}).get(value)
             found = self._sets[key] = pack(flags) if flags is not None else 0
         return found
-
-    def from_ids(self, doc_ids: list[int]) -> int:
-        """The set of these ids; ids unknown to this snapshot (written
-        after it was refreshed) are dropped."""
-        if not doc_ids:
-            return 0
-        flags = bytearray(max(len(self.present), max(doc_ids) + 1))
-        deque(map(flags.__setitem__, doc_ids, repeat(1)), maxlen=0)  # a C-level scatter
-        return pack(flags) & self.all()
 
     # -- counting and ordering ----------------------------------------------
     def counts(self, name: str, members: int) -> dict[str, int]:
