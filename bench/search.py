@@ -10,8 +10,9 @@ SQLite database with the real importer, or --db to reuse one), prints:
     cheapest call: SELECT 1 on the index for the embedded engine, count()
     for a cluster);
   - p50/p95 over HTTP: GET /api/v1/search on `catalogue serve` (--workers
-    processes, default one per CPU, of 8 threads) with --clients concurrent
-    keep-alive clients (default 20), against GET /healthz under the same
+    processes, default one per CPU, of --threads threads, default as
+    `catalogue serve`) with --clients concurrent keep-alive clients
+    (default 20), against GET /healthz under the same
     load, with the answer cache on and off. The load comes from wrk when it
     is installed (a separate C process, --duration seconds per figure), else
     from Python threads in this process, which take CPU from the server;
@@ -19,7 +20,7 @@ SQLite database with the real importer, or --db to reuse one), prints:
 --es-url URL: the same for Elasticsearch (--es-kind opensearch for OpenSearch).
 
 Usage: .venv/bin/python bench/search.py [--skip-loc] [--db PATH] [--rounds N]
-       [--clients N] [--requests N] [--duration S] [--workers N] [--no-wrk]
+       [--clients N] [--requests N] [--duration S] [--workers N] [--threads N] [--no-wrk]
        [--skip-http] [--es-url URL]
 """
 from __future__ import annotations
@@ -45,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 
 from catalogue import migrate  # noqa: E402
+from catalogue.config import SETTINGS  # noqa: E402
 from catalogue.db import Database  # noqa: E402
 from catalogue.demo import load_demo  # noqa: E402
 from catalogue.models import Record  # noqa: E402
@@ -66,6 +68,10 @@ LOC_MIX = [("one word", "history", {}), ("one word", "children", {}), ("one word
            ("two words", "women history", {}), ("phrase", '"civil war"', {}), ("phrase", '"human rights"', {}),
            ("filtered", "history", {"language": ["eng"]}), ("filtered", "music", {"year_range": ["2000-2009"]}),
            ("filtered", "", {"language": ["fre"]}), ("zero", "xyzzyq", {}), ("zero", "histroy", {})]
+
+
+def setting_default(name: str) -> str:
+    return next(setting.default for setting in SETTINGS if setting.name == name)
 
 
 def peak_rss_mb(pid: int | None = None) -> float:
@@ -203,7 +209,7 @@ def over_http(database_url: str, workdir: Path, env: dict, mix, args) -> None:
     paths = [f"/api/v1/search?{urlencode({'q': text, **{k: v[0] for k, v in filters.items()}})}"
              for _, text, filters in mix]
     use_wrk = shutil.which("wrk") and not args.no_wrk
-    with live_server(database_url, workdir / "instance", extra_env=env, threads=8,
+    with live_server(database_url, workdir / "instance", extra_env=env, threads=args.threads,
                      workers=args.workers) as base:
         # Warm up every worker: its first search opens the index, and each
         # worker keeps an answer cache of its own.
@@ -215,7 +221,8 @@ def over_http(database_url: str, workdir: Path, env: dict, mix, args) -> None:
             baseline = python_clients(base, ["/healthz"], args.clients, args.requests)
             searches = python_clients(base, paths, args.clients, args.requests)
         rss = [peak_rss_mb(pid) for pid in server_pids(int(urlsplit(base).port))]
-    print(f"  over HTTP, {args.clients} concurrent clients, {args.workers} worker process(es) of 8 threads:")
+    print(f"  over HTTP, {args.clients} concurrent clients, {args.workers} worker process(es) "
+          f"of {args.threads} threads:")
     print(f"    GET /healthz       {baseline[0]}")
     print(f"    GET /api/v1/search {searches[0]}  x{searches[1] / baseline[1]:.1f} /healthz (medians)")
     print(f"    server peak RSS: largest process {max(rss, default=0):.0f} MB, {len(rss)} processes")
@@ -269,6 +276,8 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per HTTP figure (wrk)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="worker processes of `catalogue serve` (default: one per CPU)")
+    parser.add_argument("--threads", type=int, default=int(setting_default("CATALOGUE_SERVER_THREADS")),
+                        help="threads per worker (default: as `catalogue serve`)")
     parser.add_argument("--no-wrk", action="store_true",
                         help="load from Python threads even if wrk is installed")
     parser.add_argument("--skip-http", action="store_true")

@@ -111,6 +111,11 @@ def serve(ctx: Context, host: str, port: int, workers: int | None, threads: int 
     ctx.database.dispose()
     workers = workers or ctx.app.config["SERVER_WORKERS"]
     threads = threads or ctx.app.config["SERVER_THREADS"]
+    try:
+        server.ensure_free(host, port)
+    except OSError as error:
+        raise click.ClickException(f"Cannot listen on {host}:{port}: {error.strerror or error}. "
+                                   "Is another server running there? Choose another --port.") from error
     click.echo(f"Serving on http://{host}:{port} with {workers} worker process(es) of {threads} threads "
                "(Ctrl+C to stop).")
     # Each worker writes its own observatory counts when it stops (catalogue.server).

@@ -38,9 +38,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Time zone in which dates and times are shown (stored times are UTC)."),
     Setting("CATALOGUE_SQLITE_BUSY_TIMEOUT_MS", "5000",
             "How long an SQLite writer waits for a lock before giving up, in milliseconds."),
-    Setting("CATALOGUE_SERVER_WORKERS", "1",
+    Setting("CATALOGUE_SERVER_WORKERS", "2",
             "Worker processes of `catalogue serve` (one per CPU core uses them all)."),
-    Setting("CATALOGUE_SERVER_THREADS", "8",
+    Setting("CATALOGUE_SERVER_THREADS", "2",
             "Threads of each worker process of `catalogue serve`."),
     Setting("CATALOGUE_LOG_LEVEL", "INFO",
             "Logging level (DEBUG, INFO, WARNING, ERROR)."),
@@ -81,7 +81,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CATALOGUE_SEARCH_PATH", None,
             "File of the embedded search index. Default: `search.db` in the instance folder."),
     Setting("CATALOGUE_SEARCH_CACHE_SIZE", "256",
-            "Answers the embedded engine keeps per process for repeated searches (0: none)."),
+            "Answers the embedded engine, and thesaurus lookups the search service, keep per process "
+            "for repeated searches (0: none)."),
     Setting("CATALOGUE_THESAURUS_BASE_URI", "https://thesaurus.cite-des-metiers.invalid/concept/",
             "Prefix of the URI given to a concept created here (imported concepts keep theirs)."),
 )

@@ -259,3 +259,17 @@ class ReindexRequest(Base):
     record_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     reason: Mapped[str] = mapped_column(String(64))
+
+
+class ChangeToken(Base):
+    """A token that database triggers replace on every write to some data
+    (migration 0004: "concept_names"), whatever writes it: a service, a
+    bulk import, plain SQL. Caches in any process key their entries by it,
+    so one indexed read tells them whether what they hold is current. A
+    fresh random value each time, not a counter: a database restored from
+    a backup can never bring back a token that meant something else."""
+
+    __tablename__ = "change_tokens"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64))

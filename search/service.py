@@ -25,7 +25,9 @@ from sqlalchemy import bindparam, select, union_all
 from sqlalchemy.orm import Session
 
 from catalogue.db import utcnow
+from catalogue.lru import LRU, MISSING
 from thesaurus.models import Concept, ConceptLabel
+from thesaurus.services import changes
 from thesaurus.services.lookup import autocomplete
 from thesaurus.text import fold
 from thesaurus.vocab import ConceptStatus
@@ -89,14 +91,19 @@ class SearchService:
     """``recorder`` receives each search for the observatory; by default it
     is written in ``session``. The web passes one writing in a short
     transaction of its own, so that a visitor's read-only request never
-    waits for, or fails on, the database's write lock."""
+    waits for, or fails on, the database's write lock.
+
+    ``names`` keeps the concepts each query names, under the concepts'
+    names' change token (thesaurus.services.changes): the web passes one per
+    process, so a popular search reads no thesaurus row at all."""
 
     def __init__(self, session: Session, engine, *, clock=utcnow,
-                 recorder: Callable[[SearchEvent], None] | None = None):
+                 recorder: Callable[[SearchEvent], None] | None = None, names: LRU | None = None):
         self.session = session
         self.engine = engine
         self.clock = clock
         self.recorder = recorder or (lambda event: record_search(session, event))
+        self.names = names
 
     def search(self, text: str | None, *, filters: Mapping[str, Sequence[str]] | None = None,
                sort: str = "relevance", page: int = 1, size: int = 20, portal=None,
@@ -145,6 +152,16 @@ class SearchService:
         key = fold(text)
         if not key:
             return []
+        token = changes.names_token(self.session) if self.names is not None else None
+        if token is None:
+            return self._named(key)
+        found = self.names.lookup((token, key))
+        if found is MISSING:
+            found = tuple(self._named(key))
+            self.names.store((token, key), found)
+        return list(found)
+
+    def _named(self, key: str) -> list[ConceptRef]:
         loose = _loose(key)
         # The loose candidates: a range scan on the indexed key, as thesaurus
         # autocomplete does, over the labels sharing the query's first

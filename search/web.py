@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from catalogue.lru import LRU
 from catalogue.web.transaction import db_session
 
 from .service import SearchService
@@ -10,6 +11,7 @@ from .stats import BufferedRecorder
 
 READY = "catalogue.search.ready"
 RECORDER = "catalogue.search.recorder"
+NAMES = "catalogue.search.names"
 
 
 def search_service() -> SearchService:
@@ -22,7 +24,10 @@ def search_service() -> SearchService:
         # rather than failing, until a drain or `catalogue reindex` fills it.
         engine.ensure_ready()
         current_app.extensions[READY] = True
-    return SearchService(db_session(), engine, recorder=recorder())
+    names = current_app.extensions.get(NAMES)
+    if names is None:
+        names = current_app.extensions.setdefault(NAMES, LRU(current_app.config["SEARCH_CACHE_SIZE"]))
+    return SearchService(db_session(), engine, recorder=recorder(), names=names)
 
 
 def flush_observatory(app) -> None:

@@ -28,7 +28,9 @@ def init_app(app: Flask) -> None:
         if session is not None:
             committed = False
             try:
-                if response.status_code < 400:
+                if not session.in_transaction():
+                    pass  # nothing was read or written: committing would begin a transaction to end it
+                elif response.status_code < 400:
                     session.commit()
                     committed = True
                 else:

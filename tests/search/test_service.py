@@ -4,9 +4,10 @@ queries on the demo collection also on both engines."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select, text
 
 from catalogue.demo import load_demo
+from catalogue.lru import LRU
 from search.indexer import drain
 from search.models import Portal, QueryCount, SearchDay
 from search.service import SearchService
@@ -67,6 +68,41 @@ def test_a_deprecated_concept_leads_to_its_replacement(app):
     found, page = titles(app, "VAP")
     assert [c.label for c in page.concepts] == ["Validation des acquis de l'expérience"]
     assert "Rédiger son dossier de validation" in found
+
+
+def test_the_concepts_a_query_names_are_cached_until_the_thesaurus_changes(app, client):
+    """Kept per thesaurus change token: a repeated search reads no label, and
+    a write to the thesaurus, even one no service made, is seen at once."""
+    database = app.extensions["catalogue.db"]
+    with database.transaction() as session:
+        load_demo(session, accounts=False)
+    drain(database, app.extensions["catalogue.search"])
+    statements = []
+    event.listen(database.engine, "before_cursor_execute",
+                 lambda _conn, _cursor, sql, *_rest: statements.append(sql))
+    names = LRU(16)
+
+    def named(query):
+        with database.session() as session:
+            return [c.label for c in SearchService(session, app.extensions["catalogue.search"],
+                                                   names=names).search(query, record_stats=False).concepts]
+
+    def reads_labels():
+        read = [sql for sql in statements if "concept_labels" in sql]
+        statements.clear()
+        return bool(read)
+
+    assert named("VAE") == ["Validation des acquis de l'expérience"]
+    assert reads_labels()
+    assert named("VAE") == ["Validation des acquis de l'expérience"]
+    assert not reads_labels()
+    # The web's own cache, per process, answers the same way.
+    assert client.get("/api/v1/search?q=VAE").get_json()["concepts"][0]["label"].startswith("Validation")
+
+    with database.transaction() as session:
+        session.execute(text("DELETE FROM concept_labels WHERE key = 'vae'"))
+    assert named("VAE") == []
+    assert client.get("/api/v1/search?q=VAE").get_json()["concepts"] == []
 
 
 def test_a_portal_filters_boosts_and_keeps_its_facets_inside(app):
