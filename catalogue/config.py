@@ -81,8 +81,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CATALOGUE_SEARCH_PATH", None,
             "File of the embedded search index. Default: `search.db` in the instance folder."),
     Setting("CATALOGUE_SEARCH_CACHE_SIZE", "256",
-            "Answers the embedded engine, and thesaurus lookups the search service, keep per process "
-            "for repeated searches (0: none)."),
+            "Answers the embedded engine, and lookups of the concepts a query names the search service, "
+            "keep per process for repeated searches (0: none)."),
     Setting("CATALOGUE_THESAURUS_BASE_URI", "https://thesaurus.cite-des-metiers.invalid/concept/",
             "Prefix of the URI given to a concept created here (imported concepts keep theirs)."),
 )

@@ -66,8 +66,7 @@ def _worker_exit(_server, worker) -> None:
 
 def serve(make_app: Callable, *, host: str, port: int, workers: int, threads: int, log_level: str) -> None:
     """Serve the app ``make_app()`` returns until stopped (SIGINT or SIGTERM).
-    Raises OSError when the address is taken."""
-    ensure_free(host, port)
+    Call ensure_free first: the workers would share a taken port."""
     Server(make_app, {
         "bind": f"{host}:{port}",
         "workers": workers,

@@ -71,8 +71,8 @@ def test_a_deprecated_concept_leads_to_its_replacement(app):
 
 
 def test_the_concepts_a_query_names_are_cached_until_the_thesaurus_changes(app, client):
-    """Kept per thesaurus change token: a repeated search reads no label, and
-    a write to the thesaurus, even one no service made, is seen at once."""
+    """Kept under the concepts' names' change token: a repeated search reads
+    no label, and a write to the labels, even one no service made, is seen at once."""
     database = app.extensions["catalogue.db"]
     with database.transaction() as session:
         load_demo(session, accounts=False)
