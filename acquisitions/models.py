@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalogue.db import Base, UTCDateTime, utcnow
-from catalogue.models import vocab
-from catalogue.vocab import Pole
+from acquisitions.vocab import ProposalStatus
+from core.db import Base, UTCDateTime, enum_column, utcnow
+from core.vocab import Pole
 
 
 class Proposal(Base):
@@ -20,11 +21,12 @@ class Proposal(Base):
     authors: Mapped[str | None] = mapped_column(String(500))
     publisher: Mapped[str | None] = mapped_column(String(255))
     isbn: Mapped[str | None] = mapped_column(String(13))
-    pole: Mapped[Pole | None] = mapped_column(vocab(Pole))
+    pole: Mapped[Pole | None] = mapped_column(enum_column(Pole))
     reason: Mapped[str | None] = mapped_column(Text)
     quantity: Mapped[int] = mapped_column(Integer, default=1)
-    estimated_price: Mapped[float | None] = mapped_column(Numeric(10, 2))
-    status: Mapped[str] = mapped_column(String(20), default="submitted", index=True)
+    estimated_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    status: Mapped[ProposalStatus] = mapped_column(enum_column(ProposalStatus, 20), default=ProposalStatus.PROPOSED,
+                                                   index=True)
     record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id", ondelete="SET NULL"))
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -40,8 +42,8 @@ class ProposalEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[ProposalStatus | None] = mapped_column(enum_column(ProposalStatus, 20))
+    to_status: Mapped[ProposalStatus] = mapped_column(enum_column(ProposalStatus, 20))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     comment: Mapped[str | None] = mapped_column(Text)

@@ -2,7 +2,7 @@
 
 Imports ../shared/data/marc21-loc-booksall-2016-100k (100,000 MARC21 records,
 gzip) into a fresh SQLite database in a temporary folder, through the same
-code as `catalogue import` (importers.runner.import_file), and prints:
+code as `catalogue import` (importers.marc.runner.import_file), and prints:
   - records per second;
   - peak RSS (ru_maxrss), and RSS sampled at 25/50/75/100% of the file:
     it stays flat because the import streams;
@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 import pymarc  # noqa: E402
 
-from catalogue import migrate  # noqa: E402
-from catalogue.db import Database  # noqa: E402
-from importers.runner import import_file  # noqa: E402
+from cite import migrate  # noqa: E402
+from core.db import Database  # noqa: E402
+from importers.marc.runner import import_file  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "data" / "marc21-loc-booksall-2016-100k" / \
     "loc-booksall-2016-records-10001-110000.mrc.gz"

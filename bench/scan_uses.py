@@ -25,11 +25,11 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from catalogue import migrate  # noqa: E402
-from catalogue.accounts.services import AccountService  # noqa: E402
-from catalogue.db import Database  # noqa: E402
-from catalogue.demo import DEMO_PASSWORD, load_demo  # noqa: E402
+from accounts.services import AccountService  # noqa: E402
 from catalogue.models import Item  # noqa: E402
+from cite import migrate  # noqa: E402
+from cite.demo import DEMO_PASSWORD, load_demo  # noqa: E402
+from core.db import Database  # noqa: E402
 from tests.support.live import live_server  # noqa: E402
 
 

@@ -3,7 +3,7 @@
 For the demo collection and for the 100,000 Library of Congress records
 (../shared/data/marc21-loc-booksall-2016-100k, imported into a temporary
 SQLite database with the real importer, or --db to reuse one), prints:
-  - the full rebuild: projection (catalogue.projection) and engine time;
+  - the full rebuild: projection (search.projection) and engine time;
   - p50/p95 of a fixed query mix (single words, two words, a phrase,
     facet-filtered, zero-result), facets included, in-process, with the
     ratio to a baseline measured in the same process (the engine's own
@@ -45,14 +45,14 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
-from catalogue import migrate  # noqa: E402
-from catalogue.config import SETTINGS  # noqa: E402
-from catalogue.db import Database  # noqa: E402
-from catalogue.demo import load_demo  # noqa: E402
 from catalogue.models import Record  # noqa: E402
-from catalogue.projection import search_documents  # noqa: E402
-from importers.runner import import_file  # noqa: E402
+from cite import migrate  # noqa: E402
+from cite.demo import load_demo  # noqa: E402
+from core.config import SETTINGS  # noqa: E402
+from core.db import Database  # noqa: E402
+from importers.marc.runner import import_file  # noqa: E402
 from search.engine import SearchRequest  # noqa: E402
+from search.projection import search_documents  # noqa: E402
 from search.query import parse  # noqa: E402
 from tests.support.live import live_server  # noqa: E402
 

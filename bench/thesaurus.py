@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 import pyoxigraph  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-import catalogue.schema  # noqa: E402,F401 - every model, as the app has them
-from catalogue import migrate  # noqa: E402
-from catalogue.db import Database  # noqa: E402
+import cite.schema  # noqa: E402,F401 - every model, as the app has them
+from cite import migrate  # noqa: E402
+from core.db import Database  # noqa: E402
 from thesaurus.services.imports import ThesaurusImportService  # noqa: E402
 from thesaurus.services.lookup import autocomplete  # noqa: E402
 from thesaurus.skos.read import read  # noqa: E402

@@ -1,73 +1,42 @@
-"""Catalogue of the Cité des métiers documentation space.
+"""The bibliographic domain: records (works), their items (copies) and
+in-house uses, identifiers and match keys, the cataloguing screens and the
+records API.
 
-``create_app`` wires every package explicitly; each package exposes an
-``init_app(app)`` or a blueprint, and nothing is discovered by magic.
+Records are indexed with concepts of the thesaurus, the floor below; the
+catalogue answers the thesaurus's questions about those records
+(``catalogue.services.usage``), from the moment it is imported: wherever the
+records' tables exist, a thesaurus edit must reach them, in the app as in a
+script. ``init_app`` registers the staff pages, the API and the template
+helpers.
 """
 from __future__ import annotations
 
-import logging
-from pathlib import Path
+from flask import Flask
+from flask_babel import gettext
 
-__version__ = "0.1.0"
+from catalogue import vocab
+from catalogue.api import items, meta, records, uses
+from catalogue.identifiers import format_isbn
+from catalogue.services.usage import RecordUsage
+from catalogue.views import bp
+from core.web import api as web_api
+from thesaurus import usage
+
+usage.provide(RecordUsage())
 
 
-def create_app(config: dict | None = None):
-    from flask import Flask
-    from flask_wtf.csrf import CSRFProtect
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    web_api.register(records.blp, items.blp, uses.blp, meta.blp)
+    app.add_template_global(vocab, "vocab")
+    app.add_template_global(format_isbn, "format_isbn")
+    app.add_template_filter(_field_label, "field_label")
 
-    from . import config as settings
-    from .db import Database
 
-    app = Flask(__name__)
-    app.config.update(settings.load())
-    if config:
-        app.config.update(config)
-    logging.basicConfig(level=app.config["LOG_LEVEL"],
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+def register_jobs(scheduler) -> None:
+    """The catalogue has no periodic job."""
 
-    database = Database(app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
-    app.extensions["catalogue.db"] = database
-    if not app.config.get("SEARCH_PATH"):  # next to the instance's other state, decided last
-        app.config["SEARCH_PATH"] = str(Path(app.config["INSTANCE_DIR"]) / "search.db")
-    from search.engines import make_engine
 
-    app.extensions["catalogue.search"] = make_engine(app.config)  # connects on first use
-
-    from .web import auth, errors, locale, templating, transaction
-
-    csrf = CSRFProtect(app)
-    transaction.init_app(app)
-    locale.init_app(app)
-    auth.init_app(app)
-    templating.init_app(app)
-
-    from . import api, health, views
-    from .accounts import views as account_views
-
-    app.register_blueprint(views.bp)
-    app.register_blueprint(account_views.bp)
-    app.register_blueprint(health.bp)
-    from importers.oai import server as oai_server
-
-    csrf.exempt(oai_server.bp)  # public and read-only; OAI-PMH allows POST
-    app.register_blueprint(oai_server.bp)
-    from importers import views as import_views
-
-    app.register_blueprint(import_views.bp)
-    from thesaurus import api as thesaurus_api
-    from thesaurus import views as thesaurus_views
-
-    app.register_blueprint(thesaurus_views.bp)
-    from search import views as search_views
-
-    app.register_blueprint(search_views.bp)
-    api.init_app(app, csrf)
-    thesaurus_api.init_app(api.api, csrf)
-    from search import api as search_api
-    from search import observatory
-
-    search_api.init_app(api.api, csrf)
-    app.register_blueprint(observatory.bp)
-    errors.init_app(app)  # after the API, whose own handlers this replaces
-    return app
+def _field_label(name: str) -> str:
+    """A field's name as shown in the audit trail and in version conflicts."""
+    return gettext(vocab.FIELD_LABELS[name]) if name in vocab.FIELD_LABELS else name

@@ -1,50 +1,30 @@
-"""HTML forms. WTForms renders fields and Flask-WTF checks the CSRF token;
-the cataloguing rules live in the services, whose field errors are attached
-back onto these fields so the form shows them next to each input."""
+"""The cataloguing forms. WTForms renders fields and Flask-WTF checks the
+CSRF token; the cataloguing rules live in the services, whose field errors
+are attached back onto these fields (``core.web.forms.attach_errors``)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    FieldList, SelectChoice, Form, FormField, HiddenField, PasswordField, SelectField, SelectMultipleField,
-    StringField, TextAreaField, widgets,
-)
+from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 
-from .vocab import (
-    Audience, Condition, ContributorRole, DocumentType, ItemStatus, Library, Pole, SubscriptionStatus,
+from catalogue.vocab import (
+    Audience,
+    Condition,
+    ContributorRole,
+    DocumentType,
+    ItemStatus,
+    Library,
+    Pole,
+    SubscriptionStatus,
 )
+from core.web.forms import IdListField, MultiCheckboxField, choices
 
 BLANK_CONTRIBUTOR_ROWS = 2
 
 
-def _choices(vocabulary, blank: bool = False):
-    # Labels are translated when rendered (lazy), in the request's language.
-    options = [SelectChoice(m.value, _l(m.label)) for m in vocabulary]
-    return [SelectChoice("", "—")] + options if blank else options
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-    def pre_validate(self, form):
-        pass  # unknown values are reported by the services
-
-
-class IdListField(SelectMultipleField):
-    """Ids posted as repeated values (ticked checkboxes: a record's descriptors,
-    a concept's broader concepts). Unknown ids are the services' to report."""
-
-    def __init__(self, label=None, **kwargs):
-        super().__init__(label, coerce=int, choices=[], validate_choice=False, **kwargs)
-
-    def pre_validate(self, form):
-        pass
-
-
 class ContributorForm(Form):
     name = StringField(_l("Name"))
-    role = SelectField(_l("Role"), choices=_choices(ContributorRole), validate_choice=False)
+    role = SelectField(_l("Role"), choices=choices(ContributorRole), validate_choice=False)
 
 
 class RecordForm(FlaskForm):
@@ -60,9 +40,9 @@ class RecordForm(FlaskForm):
     isbn = StringField(_l("ISBN"))
     issn = StringField(_l("ISSN"))
     languages = StringField(_l("Languages"), description=_l("Three-letter codes separated by commas, e.g. fre, eng."))
-    document_type = SelectField(_l("Document type"), choices=_choices(DocumentType), validate_choice=False)
-    audiences = MultiCheckboxField(_l("Audiences"), choices=_choices(Audience))
-    poles = MultiCheckboxField(_l("Advice poles"), choices=_choices(Pole))
+    document_type = SelectField(_l("Document type"), choices=choices(DocumentType), validate_choice=False)
+    audiences = MultiCheckboxField(_l("Audiences"), choices=choices(Audience))
+    poles = MultiCheckboxField(_l("Advice poles"), choices=choices(Pole))
     descriptors = IdListField(_l("Descriptors"))  # concept ids, picked with static/descriptors.js
     descriptors_query = StringField(_l("Add a descriptor"))
     summary = TextAreaField(_l("Summary"))
@@ -71,7 +51,7 @@ class RecordForm(FlaskForm):
     url = StringField(_l("Web address"))
     call_number = StringField(_l("Call number"))
     frequency = StringField(_l("Frequency"))
-    subscription_status = SelectField(_l("Subscription"), choices=_choices(SubscriptionStatus, blank=True),
+    subscription_status = SelectField(_l("Subscription"), choices=choices(SubscriptionStatus, blank=True),
                                       validate_choice=False)
     holdings_statement = TextAreaField(_l("Holdings statement"))
     version = HiddenField()
@@ -92,13 +72,13 @@ class RecordForm(FlaskForm):
 
 class ItemForm(FlaskForm):
     barcode = StringField(_l("Barcode"))
-    library = SelectField(_l("Library"), choices=_choices(Library), validate_choice=False)
+    library = SelectField(_l("Library"), choices=choices(Library), validate_choice=False)
     location = StringField(_l("Location"))
     call_number = StringField(_l("Call number"))
-    status = SelectField(_l("Status"), choices=_choices(ItemStatus), validate_choice=False)
+    status = SelectField(_l("Status"), choices=choices(ItemStatus), validate_choice=False)
     acquired_on = StringField(_l("Acquisition date"), description=_l("YYYY-MM-DD"))
     price = StringField(_l("Price (€)"))
-    condition = SelectField(_l("Condition"), choices=_choices(Condition, blank=True), validate_choice=False)
+    condition = SelectField(_l("Condition"), choices=choices(Condition, blank=True), validate_choice=False)
     public_note = TextAreaField(_l("Public note"))
     version = HiddenField()
 
@@ -108,38 +88,3 @@ class ItemForm(FlaskForm):
 
 class UseForm(FlaskForm):
     barcode = StringField(_l("Barcode"))
-
-
-class LoginForm(FlaskForm):
-    username = StringField(_l("Username"))
-    password = PasswordField(_l("Password"))
-    next = HiddenField()
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: only its CSRF token, for delete and logout buttons."""
-    version = HiddenField()
-
-
-def attach_errors(form, fields: dict[str, list[str]], translate) -> list[str]:
-    """Put service errors on the matching form fields; return those that match no field."""
-    unplaced = []
-    for name, messages in fields.items():
-        field = _resolve(form, name.split("."))
-        if field is None:
-            unplaced.extend(translate(m) for m in messages)
-        else:
-            field.errors = list(field.errors or []) + [translate(m) for m in messages]
-    return unplaced
-
-
-def _resolve(form, path: list[str]):
-    node = form
-    for part in path:
-        try:
-            node = node[int(part)] if part.isdigit() else node[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-        if hasattr(node, "form") and not isinstance(node, FlaskForm) and part.isdigit():
-            node = node.form
-    return node

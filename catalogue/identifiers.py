@@ -9,7 +9,7 @@ from stdnum import isbn as _isbn
 from stdnum import issn as _issn
 from stdnum.exceptions import ValidationError
 
-from .i18n import N_
+from core.i18n import N_
 
 
 class InvalidIdentifier(ValueError):

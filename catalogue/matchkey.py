@@ -7,21 +7,18 @@ keeps it current whenever a work is catalogued or edited.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from core.text import unaccent
 
 ARTICLES = frozenset({"le", "la", "les", "l", "the", "a", "an"})
 _WORD = re.compile(r"\w+")
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def _words(value: str | None) -> list[str]:
     """Lower-case words without accents: "L'Économie" -> ["l", "economie"]."""
     if not value:
         return []
-    value = value.casefold()
-    if not value.isascii():
-        value = _COMBINING.sub("", unicodedata.normalize("NFKD", value))
-    return _WORD.findall(value.replace("_", " "))
+    return _WORD.findall(unaccent(value).replace("_", " "))
 
 
 def surname(name: str | None) -> str:

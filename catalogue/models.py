@@ -10,35 +10,33 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, Date, Enum, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text,
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .db import Base, UTCDateTime, utcnow
-from .vocab import (
-    Audience, Condition, ContributorRole, DocumentType, ItemStatus, Library, Origin, Pole,
+from catalogue.vocab import (
+    Audience,
+    Condition,
+    ContributorRole,
+    DocumentType,
+    ItemStatus,
+    Library,
+    Origin,
     SubscriptionStatus,
 )
-
-
-def vocab(enum_cls, length: int = 32) -> Enum:
-    """A portable enum column: VARCHAR holding the code, validated in Python.
-
-    No native type and no CHECK constraint, so adding a value needs no migration.
-    """
-    return Enum(enum_cls, native_enum=False, create_constraint=False, length=length,
-                values_callable=lambda e: [m.value for m in e], validate_strings=True)
-
-
-class Stamped:
-    """Who created and last changed a row, and when."""
-
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+from core.db import Base, Stamped, UTCDateTime, enum_column, utcnow
+from core.text import fold
+from core.vocab import Pole
 
 
 class Record(Stamped, Base):
@@ -56,7 +54,7 @@ class Record(Stamped, Base):
     isbn: Mapped[str | None] = mapped_column(String(13), index=True)  # normalised ISBN-13
     issn: Mapped[str | None] = mapped_column(String(9), index=True)  # NNNN-NNNC
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    document_type: Mapped[DocumentType] = mapped_column(vocab(DocumentType), default=DocumentType.BOOK)
+    document_type: Mapped[DocumentType] = mapped_column(enum_column(DocumentType), default=DocumentType.BOOK)
     summary: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
     local_notes: Mapped[str | None] = mapped_column(Text)  # staff only, never overwritten by imports
@@ -65,11 +63,11 @@ class Record(Stamped, Base):
 
     # Periodicals: the subscription and what we hold.
     frequency: Mapped[str | None] = mapped_column(String(100))
-    subscription_status: Mapped[SubscriptionStatus | None] = mapped_column(vocab(SubscriptionStatus))
+    subscription_status: Mapped[SubscriptionStatus | None] = mapped_column(enum_column(SubscriptionStatus))
     holdings_statement: Mapped[str | None] = mapped_column(Text)
 
     # Where the record comes from; raw MARC is kept for lossless export.
-    origin: Mapped[Origin] = mapped_column(vocab(Origin), default=Origin.LOCAL)
+    origin: Mapped[Origin] = mapped_column(enum_column(Origin), default=Origin.LOCAL)
     source: Mapped[str | None] = mapped_column(String(100))
     source_id: Mapped[str | None] = mapped_column(String(255))
     marc_flavour: Mapped[str | None] = mapped_column(String(16))  # "marc21" or "unimarc"
@@ -113,7 +111,7 @@ class Contributor(Base):
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(255))
-    role: Mapped[ContributorRole] = mapped_column(vocab(ContributorRole, 8), default=ContributorRole.AUTHOR)
+    role: Mapped[ContributorRole] = mapped_column(enum_column(ContributorRole, 8), default=ContributorRole.AUTHOR)
 
     record: Mapped[Record] = relationship(back_populates="contributors")
 
@@ -122,18 +120,20 @@ class RecordPole(Base):
     __tablename__ = "record_poles"
 
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
-    pole: Mapped[Pole] = mapped_column(vocab(Pole), primary_key=True)
+    pole: Mapped[Pole] = mapped_column(enum_column(Pole), primary_key=True)
 
 
 class RecordAudience(Base):
     __tablename__ = "record_audiences"
 
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
-    audience: Mapped[Audience] = mapped_column(vocab(Audience), primary_key=True)
+    audience: Mapped[Audience] = mapped_column(enum_column(Audience), primary_key=True)
 
 
 class RecordDescriptor(Base):
-    """Indexing of a record against a concept of the shared thesaurus."""
+    """Indexing of a record against a concept of the shared thesaurus (the
+    floor below): the thesaurus asks about these links through
+    ``thesaurus.usage``, which ``catalogue.services.usage`` answers."""
 
     __tablename__ = "record_descriptors"
 
@@ -147,8 +147,6 @@ class RecordDescriptor(Base):
 
 
 def _heading_key(context) -> str:
-    from thesaurus.text import fold
-
     return fold(context.get_current_parameters()["heading"])
 
 
@@ -164,7 +162,7 @@ class RecordSubject(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
     heading: Mapped[str] = mapped_column(String(500))
-    # thesaurus.text.fold(heading): how the alignment queue groups spellings.
+    # core.text.fold(heading): how the alignment queue groups spellings.
     heading_key: Mapped[str] = mapped_column(String(500), index=True, default=_heading_key,
                                              onupdate=_heading_key)
     vocabulary: Mapped[str | None] = mapped_column(String(50))
@@ -177,13 +175,13 @@ class Item(Stamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
     barcode: Mapped[str] = mapped_column(String(64), unique=True)
-    library: Mapped[Library] = mapped_column(vocab(Library), default=Library.CITE)
+    library: Mapped[Library] = mapped_column(enum_column(Library), default=Library.CITE)
     location: Mapped[str | None] = mapped_column(String(255))
     call_number: Mapped[str | None] = mapped_column(String(100))
-    status: Mapped[ItemStatus] = mapped_column(vocab(ItemStatus), default=ItemStatus.AVAILABLE, index=True)
+    status: Mapped[ItemStatus] = mapped_column(enum_column(ItemStatus), default=ItemStatus.AVAILABLE, index=True)
     acquired_on: Mapped[dt.date | None] = mapped_column(Date)
     price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
-    condition: Mapped[Condition | None] = mapped_column(vocab(Condition))
+    condition: Mapped[Condition | None] = mapped_column(enum_column(Condition))
     public_note: Mapped[str | None] = mapped_column(Text)
     # Set by imports; items with no source were added here and survive re-imports.
     source: Mapped[str | None] = mapped_column(String(100))
@@ -214,26 +212,6 @@ class ItemUse(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class AuditEvent(Base):
-    """Who changed what and when. ``changes`` maps field -> [old, new]."""
-
-    __tablename__ = "audit_events"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(String(32))
-    entity_type: Mapped[str] = mapped_column(String(32))
-    entity_id: Mapped[int] = mapped_column(Integer)
-    record_id: Mapped[int | None] = mapped_column(Integer, index=True)  # the work concerned, kept after deletion
-    label: Mapped[str | None] = mapped_column(String(500))
-    changes: Mapped[dict] = mapped_column(JSON, default=dict)
-
-    actor = relationship("User", lazy="joined")
-
-    __table_args__ = (Index("ix_audit_events_entity", "entity_type", "entity_id"),)
-
-
 class RecordDeletion(Base):
     """A tombstone: a deleted record's identity, so OAI-PMH can report the
     deletion and harvesters never silently lose track of it."""
@@ -248,28 +226,3 @@ class RecordDeletion(Base):
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class ReindexRequest(Base):
-    """The search outbox: a record whose search document must be rebuilt,
-    written in the same transaction as the change. The indexer drains it;
-    one row per record however many times it is marked. No foreign key: a
-    deleted record's row must stay, so the indexer removes it from the index."""
-
-    __tablename__ = "reindex_queue"
-
-    record_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    reason: Mapped[str] = mapped_column(String(64))
-
-
-class ChangeToken(Base):
-    """A token that database triggers replace on every write to some data
-    (migration 0004: "concept_names"), whatever writes it: a service, a
-    bulk import, plain SQL. Caches in any process key their entries by it,
-    so one indexed read tells them whether what they hold is current. A
-    fresh random value each time, not a counter: a database restored from
-    a backup can never bring back a token that meant something else."""
-
-    __tablename__ = "change_tokens"
-
-    name: Mapped[str] = mapped_column(String(50), primary_key=True)
-    token: Mapped[str] = mapped_column(String(64))

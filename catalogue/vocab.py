@@ -1,30 +1,17 @@
 """Controlled values of the bibliographic model, with their display labels.
 
 Values are stable codes stored in the database and used by the API; labels
-are marked for translation and rendered in the visitor's language.
+are marked for translation and rendered in the visitor's language. The advice
+poles are every floor's (``core.vocab``); they are named here too because
+templates read this module as ``vocab``.
 """
 from __future__ import annotations
 
-import enum
+from core.i18n import N_
+from core.vocab import Pole, Vocabulary
 
-from .i18n import N_
-
-
-class Vocabulary(str, enum.Enum):
-    """A str enum whose members carry a translatable label."""
-
-    def __new__(cls, value: str, label: str):
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
-
-    @classmethod
-    def values(cls) -> list[str]:
-        return [m.value for m in cls]
-
-    def __str__(self) -> str:
-        return self.value
+__all__ = ["Audience", "Condition", "ContributorRole", "DocumentType", "FIELD_LABELS", "ItemStatus", "LANGUAGES",
+           "Library", "Origin", "Pole", "SubscriptionStatus", "Vocabulary"]
 
 
 class DocumentType(Vocabulary):
@@ -46,16 +33,6 @@ class Audience(Vocabulary):
     JOB_SEEKER = "job_seeker", N_("Job seekers")
     EMPLOYEE = "employee", N_("Employees")
     BUSINESS_CREATOR = "business_creator", N_("Business creators")
-
-
-class Pole(Vocabulary):
-    """The five advice poles, named by the visitor's goal (never by partner)."""
-
-    ORIENTATION = "orientation", N_("Choose a career path")
-    PATHWAY = "pathway", N_("Organise one's career and training")
-    JOB_SEARCH = "job_search", N_("Find a job")
-    CAREER_CHANGE = "career_change", N_("Change one's working life")
-    BUSINESS_CREATION = "business_creation", N_("Start one's own business")
 
 
 class Origin(Vocabulary):
@@ -97,13 +74,6 @@ class Condition(Vocabulary):
     GOOD = "good", N_("Good")
     WORN = "worn", N_("Worn")
     DAMAGED = "damaged", N_("Damaged")
-
-
-class Role(Vocabulary):
-    DOCUMENTALIST = "documentalist", N_("Documentalist")
-    COUNSELLOR = "counsellor", N_("Counsellor")
-    LIBRARIAN = "librarian", N_("Librarian")
-    ADMINISTRATOR = "administrator", N_("Administrator")
 
 
 # Languages offered in forms (ISO 639-2/B, the codes MARC uses). Other valid

@@ -1,31 +1,26 @@
-"""Background jobs: the nightly OAI-PMH harvest, the search outbox drain,
-and the scheduler that runs them.
+"""The importers' scheduled job: the nightly OAI-PMH harvest of the
+repository the CATALOGUE_HARVEST_* settings name, when one is set.
 
-``catalogue scheduler`` runs APScheduler's BlockingScheduler in its own
-process, apart from the web server: one harvest at a time (max_instances=1),
-missed runs collapsed into one (coalesce) and still run if the scheduler was
-down for less than MISFIRE_GRACE_SECONDS. Jobs live in the database
-(table ``apscheduler_jobs``, created by APScheduler, not by our migrations).
+``register_jobs`` (called by ``importers.register_jobs``) schedules it on
+CATALOGUE_HARVEST_CRON, or removes a harvest left in the job store by an
+earlier run whose settings had one.
 """
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from .oai.harvester import Harvester, HarvestReport, default_source
-from .oai.http import HttpFetch, RetryPolicy
+from apscheduler.events import EVENT_SCHEDULER_STARTED
+from apscheduler.jobstores.base import JobLookupError
+
+from core import jobs, outbox
+from importers.errors import NothingToHarvest
+from importers.oai.harvester import Harvester, HarvestReport, default_source
+from importers.oai.http import HttpFetch, RetryPolicy
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "nightly-harvest"
-DRAIN_JOB_ID = "search-drain"
-DRAIN_SECONDS = 60
-JOBS_TABLE = "apscheduler_jobs"
-MISFIRE_GRACE_SECONDS = 6 * 3600
-
-
-class NothingToHarvest(Exception):
-    pass
 
 
 def nightly_harvest(app, *, url: str | None = None, metadata_prefix: str | None = None,
@@ -56,20 +51,11 @@ def nightly_harvest(app, *, url: str | None = None, metadata_prefix: str | None 
 
 
 def scheduled_harvest() -> None:
-    """The scheduled job. It takes no arguments because the job store pickles
-    them, and builds its app from the environment, as the scheduler did."""
-    from catalogue import create_app
-
-    from search.indexer import drain_quietly
-
-    app = create_app()
-    try:
-        report = nightly_harvest(app)
-        # Harvested works are searchable at once, not a minute later.
-        drain_quietly(app.extensions["catalogue.db"], app.extensions["catalogue.search"])
-    finally:
-        app.extensions["catalogue.search"].close()
-        app.extensions["catalogue.db"].dispose()
+    """The scheduled job: harvest the configured repository, then make what
+    it brought searchable at once rather than at the next drain."""
+    app = jobs.current_app()
+    report = nightly_harvest(app)
+    outbox.drain(app)
     if report.error:
         log.error("Harvest of %s stopped: %s (run %s)", report.url, report.error, report.run_id)
     else:
@@ -78,98 +64,22 @@ def scheduled_harvest() -> None:
                  report.rejected, report.run_id)
 
 
-_drain_app = None
-
-
-def scheduled_drain() -> None:
-    """The safety net of the search outbox: whatever an after-commit drain
-    missed (the cluster was down, a process died) is indexed within a minute.
-    Keeps its app between runs: building one every minute costs more than
-    the drain."""
-    global _drain_app
-    from catalogue import create_app
-    from search.indexer import drain_quietly
-
-    if _drain_app is None:
-        _drain_app = create_app()
-    handled = drain_quietly(_drain_app.extensions["catalogue.db"], _drain_app.extensions["catalogue.search"])
-    if handled:
-        log.info("Search index: %s queued works indexed.", handled)
-
-
-def build_scheduler(app):
-    """A BlockingScheduler holding the nightly harvest (when
-    CATALOGUE_HARVEST_URL is set) and the search drain (every minute), not
-    started."""
-    from apscheduler.events import EVENT_SCHEDULER_STARTED
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
-    timezone = app.config["BABEL_DEFAULT_TIMEZONE"]
-    scheduler = BlockingScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=app.extensions["catalogue.db"].engine,
-                                                 tablename=JOBS_TABLE)},
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS},
-        timezone=timezone,
-    )
-    if app.config["HARVEST_URL"]:
-        scheduler.add_job(f"{__name__}:scheduled_harvest", cron_trigger(app.config["HARVEST_CRON"], timezone),
-                          id=JOB_ID, name="Nightly OAI-PMH harvest", replace_existing=True)
+def register_jobs(scheduler) -> None:
+    """The nightly harvest, when CATALOGUE_HARVEST_URL is set. Raises
+    ValueError when CATALOGUE_HARVEST_CRON is not a crontab line."""
+    config = scheduler.app.config
+    if config["HARVEST_URL"]:
+        trigger = jobs.cron_trigger(config["HARVEST_CRON"], config["BABEL_DEFAULT_TIMEZONE"])
+        scheduler.add_job(f"{__name__}:scheduled_harvest", trigger, id=JOB_ID, name="Nightly OAI-PMH harvest",
+                          replace_existing=True)
     else:
         # Jobs outlive the process in the job store: a harvest scheduled
         # while the setting was there must go with it.
-        scheduler.add_listener(lambda _: _forget_job(scheduler, JOB_ID), EVENT_SCHEDULER_STARTED)
-    # A missed minute is not worth catching up: the next run drains everything.
-    scheduler.add_job(f"{__name__}:scheduled_drain", "interval", seconds=DRAIN_SECONDS, id=DRAIN_JOB_ID,
-                      name="Search outbox drain", replace_existing=True, misfire_grace_time=DRAIN_SECONDS)
-    return scheduler
+        scheduler.add_listener(lambda _: _forget(scheduler, JOB_ID), EVENT_SCHEDULER_STARTED)
 
 
-def _forget_job(scheduler, job_id: str) -> None:
-    from apscheduler.jobstores.base import JobLookupError
-
+def _forget(scheduler, job_id: str) -> None:
     try:
         scheduler.remove_job(job_id)
     except JobLookupError:
         pass
-
-
-CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def cron_trigger(expression: str, timezone):
-    """A CronTrigger from a standard crontab line.
-
-    APScheduler 3 reads day-of-week numbers from Monday = 0, where crontab
-    says Sunday = 0 (or 7): numbers are turned into day names first.
-    """
-    from apscheduler.triggers.cron import CronTrigger
-
-    fields = expression.split()
-    if len(fields) != 5:
-        raise ValueError(f"{expression!r} is not a crontab line (five fields: minute hour day month weekday)")
-    fields[4] = _weekday_names(fields[4])
-    return CronTrigger.from_crontab(" ".join(fields), timezone=timezone)
-
-
-def _weekday_names(field: str) -> str:
-    days: list[int] = []
-    for part in field.split(","):
-        body, slash, step = part.partition("/")
-        try:
-            if body == "*":
-                low, high = 0, 6
-            elif "-" in body:
-                low, high = (int(x) for x in body.split("-", 1))
-            else:
-                low = high = int(body)
-                if slash:
-                    high = 6
-            days += range(low, high + 1, int(step) if slash else 1)
-        except ValueError:
-            return field  # names (mon-fri...): APScheduler reads them as crontab does
-    if field == "*" or not days:
-        return field
-    if any(not 0 <= day <= 7 for day in days):
-        raise ValueError(f"{field!r}: days of the week go from 0 to 7 (0 and 7 are Sunday)")
-    return ",".join(dict.fromkeys(CRON_DAYS[day] for day in days))

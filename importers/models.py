@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalogue.db import Base, UTCDateTime, utcnow
+from core.db import Base, UTCDateTime, utcnow
 
 
 class ImportRun(Base):

@@ -1,4 +1,40 @@
 """Searching the single catalogue: one engine protocol, two engines (an
 embedded SQLite FTS5 index by default, Elasticsearch or OpenSearch for
-scale), the outbox that keeps them current, thematic portals and the
-anonymous demand observatory."""
+scale), the projection of records into search documents, the outbox drain
+that keeps the index current, the public catalogue with its thematic portals
+and kiosks, and the anonymous demand observatory.
+
+``init_app`` makes the engine the settings name and registers what draining
+the outbox means, the public and staff pages, the public search API and the
+``catalogue reindex`` and ``search`` commands; ``register_jobs`` the drain
+that runs every minute as a safety net.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from core import outbox
+from core.config import SEARCH_FILE
+from core.web import api as web_api
+from search import cli, indexer, jobs, observatory, views
+from search.api import search as search_api
+from search.engine import make_engine
+
+
+def init_app(app: Flask) -> None:
+    if not app.config.get("SEARCH_PATH"):  # next to the instance's other state, decided last
+        app.config["SEARCH_PATH"] = str(Path(app.config["INSTANCE_DIR"]) / SEARCH_FILE)
+    app.extensions["catalogue.search"] = make_engine(app.config)  # connects on first use
+    database = app.extensions["catalogue.db"]
+    outbox.on_drain(app, lambda: indexer.drain_quietly(database, app.extensions["catalogue.search"]))
+    app.register_blueprint(views.bp)
+    app.register_blueprint(observatory.bp)
+    web_api.register(search_api.blp)
+    app.cli.add_command(cli.reindex)
+    app.cli.add_command(cli.search)
+
+
+def register_jobs(scheduler) -> None:
+    jobs.register_jobs(scheduler)

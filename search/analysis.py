@@ -1,6 +1,6 @@
 """French analysis for the embedded engine: words -> index terms.
 
-Lowercase and ASCII folding (thesaurus.text.fold, so that search and the
+Lowercase and ASCII folding (core.text.fold, so that search and the
 thesaurus agree on "the same word"), elision (l'entreprise -> entreprise),
 then a light stemmer that only conflates inflections: plurals, feminine
 forms. Snowball's French stemmer was measured first and rejected: it keeps
@@ -13,11 +13,11 @@ elision, lowercase, asciifolding, light_french.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
-from thesaurus.text import fold
+from core.text import fold
 
 ELIDED = frozenset({"l", "d", "j", "n", "s", "c", "m", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"})
 APOSTROPHES = "'’ʼ"

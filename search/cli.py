@@ -1,4 +1,4 @@
-"""``catalogue reindex`` and ``catalogue search``, registered in catalogue/cli.py."""
+"""``catalogue reindex`` and ``catalogue search`` (registered by ``search.init_app``)."""
 from __future__ import annotations
 
 import json
@@ -6,17 +6,16 @@ import time
 
 import click
 
-from catalogue.cli import Context, pass_context, require_schema
-
-from .engine import FACETS, SORTS
+from core.cli import Context, pass_context, require_schema
+from search.engine import FACETS, SORTS
+from search.indexer import rebuild
+from search.services import SearchService
 
 
 @click.command()
 @pass_context
 def reindex(ctx: Context):
     """Rebuild the whole search index from the database, swapped in at once."""
-    from .indexer import rebuild
-
     with ctx.app.app_context():
         require_schema(ctx)
     engine = ctx.app.extensions["catalogue.search"]
@@ -47,8 +46,6 @@ def _filter(ctx, param, values: tuple[str, ...]) -> dict[str, list[str]]:
 @pass_context
 def search(ctx: Context, query: tuple[str, ...], filters, sort: str, page: int, size: int, as_json: bool):
     """Search the catalogue as visitors do (not counted in the observatory)."""
-    from .service import SearchService
-
     with ctx.app.app_context():
         require_schema(ctx)
     session = ctx.database.session()

@@ -3,7 +3,7 @@
 Two implementations (search.embedded, search.elastic) pass one conformance
 suite (tests/search), so the service, the API and the public pages never
 know which engine answers. Documents are the projection's dicts
-(catalogue.projection.search_documents); queries arrive parsed
+(search.projection.search_documents); queries arrive parsed
 (search.query.parse) so both engines read the same clauses.
 """
 from __future__ import annotations
@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .query import Query
+from core.config import SEARCH_CACHE_SIZE, SEARCH_INDEX, SQLITE_BUSY_TIMEOUT_MS
+from search.query import Query
 
 FACETS = ("pole", "document_type", "audience", "language", "year_range", "library", "availability")
 
@@ -72,9 +73,14 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class Completion:
-    kind: str  # "title" | "author"
+    """An autocomplete entry: a title or an author (from an engine), or a
+    concept (from the search service: its matching term, and where an entry
+    term leads)."""
+    kind: str  # "title" | "author" | "concept"
     text: str
-    record_id: int | None
+    record_id: int | None = None
+    concept_id: int | None = None
+    pref_label: str | None = None
 
 
 class SearchEngine(Protocol):
@@ -110,3 +116,30 @@ class SearchEngine(Protocol):
         calls it when it starts); harmless when there is no index yet."""
 
     def close(self) -> None: ...
+
+
+ENGINES = ("embedded", "elasticsearch", "opensearch")
+
+
+def make_engine(config) -> SearchEngine:
+    """The engine the settings name. Nothing is opened or contacted here:
+    engines connect on first use, so creating the app stays cheap. Each
+    engine's package is imported only when chosen: the cluster clients
+    take longer to import than the rest of the application.
+
+    SEARCH_ENGINE: "embedded" (default), "elasticsearch" or "opensearch";
+    SEARCH_PATH: the embedded index file (search.init_app resolves it);
+    SEARCH_URL and SEARCH_INDEX: the cluster and the alias searched.
+    """
+    name = (config.get("SEARCH_ENGINE") or "embedded").strip().lower()
+    if name == "embedded":
+        from search.embedded import EmbeddedEngine
+        return EmbeddedEngine(config["SEARCH_PATH"],
+                              busy_timeout_ms=config.get("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS),
+                              cache_size=config.get("SEARCH_CACHE_SIZE", SEARCH_CACHE_SIZE))
+    if name in ("elasticsearch", "opensearch"):
+        if not config.get("SEARCH_URL"):
+            raise ValueError(f"SEARCH_ENGINE={name} needs SEARCH_URL (CATALOGUE_SEARCH_URL)")
+        from search.elastic import make_engine as make_elastic
+        return make_elastic(config["SEARCH_URL"], config.get("SEARCH_INDEX") or SEARCH_INDEX, kind=name)
+    raise ValueError(f"unknown SEARCH_ENGINE {name!r}: one of {', '.join(ENGINES)}")

@@ -8,20 +8,20 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from catalogue.forms import MultiCheckboxField, _choices
-from catalogue.vocab import Audience, DocumentType, Library, Pole
-
-from .labels import AVAILABILITY
+from catalogue.vocab import Audience, DocumentType, Library
+from core.vocab import Pole
+from core.web.forms import MultiCheckboxField, choices
+from search.labels import AVAILABILITY
 
 
 class FacetValuesForm(Form):
     """Values per facet, for a base filter or a boost. Languages and year
     ranges are typed (codes such as fre, ranges such as 2020-2029)."""
 
-    pole = MultiCheckboxField(_l("Your goal"), choices=_choices(Pole))
-    document_type = MultiCheckboxField(_l("Type of document"), choices=_choices(DocumentType))
-    audience = MultiCheckboxField(_l("Intended for"), choices=_choices(Audience))
-    library = MultiCheckboxField(_l("Library"), choices=_choices(Library))
+    pole = MultiCheckboxField(_l("Your goal"), choices=choices(Pole))
+    document_type = MultiCheckboxField(_l("Type of document"), choices=choices(DocumentType))
+    audience = MultiCheckboxField(_l("Intended for"), choices=choices(Audience))
+    library = MultiCheckboxField(_l("Library"), choices=choices(Library))
     availability = MultiCheckboxField(_l("Availability"),
                                       choices=[SelectChoice(k, _l(v)) for k, v in AVAILABILITY.items()])
     language = StringField(_l("Languages"), description=_l("Codes separated by commas: fre, eng..."))
@@ -48,7 +48,7 @@ class PortalForm(FlaskForm):
     title_en = StringField(_l("Title (English)"))
     description_fr = TextAreaField(_l("Description (French)"))
     description_en = TextAreaField(_l("Description (English)"))
-    pole = SelectField(_l("Advice pole"), choices=[SelectChoice("", _l("None"))] + _choices(Pole),
+    pole = SelectField(_l("Advice pole"), choices=[SelectChoice("", _l("None"))] + choices(Pole),
                        validate_choice=False,
                        description=_l("Counts this portal's searches under this pole in the observatory."))
     base_filter = FormField(FacetValuesForm, label=_l("Base filter: every search of the portal keeps only"))

@@ -1,9 +1,10 @@
-"""Draining the search outbox (catalogue.models.ReindexRequest) into the engine.
+"""Draining the search outbox (core.outbox.ReindexRequest) into the engine.
 
 Writers queue record ids in the same transaction as their change
-(thesaurus.indexing.mark_record_ids); the edge drains after commit: the web
-request (catalogue.web.transaction), every ``catalogue`` command, and the
-scheduler every minute as a safety net. A drain that fails (the cluster is
+(core.outbox.mark_record_ids); the edge drains after commit: the web
+request (core.web.transaction), every ``catalogue`` command (core.cli), and
+the scheduler every minute as a safety net (search.jobs). Each completed
+drain leaves a heartbeat, which /healthz reports. A drain that fails (the cluster is
 down) leaves the rows where they are for the next one.
 
 Rows are removed only if nobody re-marked them while we indexed: a change
@@ -14,12 +15,13 @@ indexes the newer document. Indexing the same document twice is harmless
 from __future__ import annotations
 
 import logging
-from sqlalchemy import and_, delete, func, or_, select, tuple_
 
-from catalogue.db import Database, utcnow
-from catalogue.models import ReindexRequest
-from catalogue.projection import iter_search_documents, search_documents
-from thesaurus.indexing import chunks
+from sqlalchemy import and_, delete, or_, select, tuple_
+
+from core import heartbeats
+from core.db import Database, utcnow
+from core.outbox import ReindexRequest, chunks
+from search.projection import iter_search_documents, search_documents
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +30,8 @@ BATCH = 500
 
 def drain(database: Database, engine, *, batch: int = BATCH) -> int:
     """Index (or remove from the index) every record waiting in the outbox.
-    Returns how many rows were handled. Raises what the engine raises; the
-    rows of the failing batch then stay queued."""
+    Returns how many rows were handled, and leaves a heartbeat. Raises
+    what the engine raises; the rows of the failing batch then stay queued."""
     engine.ensure_ready()
     handled = 0
     after = None  # keyset (requested_at, record_id): each row is read once per drain
@@ -41,7 +43,7 @@ def drain(database: Database, engine, *, batch: int = BATCH) -> int:
             rows = session.execute(query.order_by(ReindexRequest.requested_at, ReindexRequest.record_id)
                                    .limit(batch)).all()
             if not rows:
-                return handled
+                break
             documents = search_documents(session, [row.record_id for row in rows])
         gone = [row.record_id for row in rows if row.record_id not in documents]
         if documents:
@@ -52,7 +54,9 @@ def drain(database: Database, engine, *, batch: int = BATCH) -> int:
         handled += len(rows)
         after = (rows[-1].requested_at, rows[-1].record_id)
         if len(rows) < batch:
-            return handled
+            break
+    heartbeats.beat(database, heartbeats.SEARCH_DRAIN)
+    return handled
 
 
 def _forget(database: Database, rows) -> None:
@@ -75,12 +79,6 @@ def drain_quietly(database: Database, engine) -> int | None:
                     "and the next drain (at most a minute with `catalogue scheduler`) retries.",
                     exc_info=True)
         return None
-
-
-def waiting(database: Database) -> int:
-    """How many records wait in the outbox."""
-    with database.session() as session:
-        return session.scalar(select(func.count()).select_from(ReindexRequest))
 
 
 def rebuild(database: Database, engine, *, batch: int = BATCH) -> int:

@@ -6,8 +6,9 @@ the edge's gettext, so this module stays free of Flask.
 """
 from __future__ import annotations
 
-from catalogue.i18n import N_
-from catalogue.vocab import LANGUAGES, Audience, DocumentType, Library, Pole
+from catalogue.vocab import LANGUAGES, Audience, DocumentType, Library
+from core.i18n import N_
+from core.vocab import Pole
 
 FACET_TITLES = {
     "pole": N_("Your goal"),

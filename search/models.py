@@ -12,9 +12,8 @@ import datetime as dt
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalogue.db import Base
-from catalogue.models import Stamped, vocab
-from catalogue.vocab import Pole
+from core.db import Base, Stamped, enum_column
+from core.vocab import Pole
 
 
 class Portal(Stamped, Base):
@@ -28,7 +27,7 @@ class Portal(Stamped, Base):
     title_en: Mapped[str | None] = mapped_column(String(255))
     description_fr: Mapped[str | None] = mapped_column(Text)
     description_en: Mapped[str | None] = mapped_column(Text)
-    pole: Mapped[Pole | None] = mapped_column(vocab(Pole))  # for the observatory's per-pole figures
+    pole: Mapped[Pole | None] = mapped_column(enum_column(Pole))  # for the observatory's per-pole figures
     # Facet name -> values, applied to every search of the portal (AND with the visitor's filters).
     base_filter: Mapped[dict] = mapped_column(JSON, default=dict)
     # Facet name -> values ranked first (a boost, not a filter).

@@ -6,14 +6,13 @@ import datetime as dt
 
 from flask import Blueprint, render_template, request
 
-from catalogue.accounts.permissions import VIEW_STAFF
-from catalogue.db import utcnow
-from catalogue.vocab import Pole
-from catalogue.web.auth import require
-from catalogue.web.transaction import db_session
-
-from .stats import observatory
-from .web import recorder
+from accounts.permissions import VIEW_STAFF
+from core.db import utcnow
+from core.vocab import Pole
+from core.web.auth import require
+from core.web.transaction import db_session
+from search.stats import observatory
+from search.web import recorder
 
 bp = Blueprint("observatory", __name__)
 

@@ -7,11 +7,11 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from catalogue.errors import ValidationFailed
-from catalogue.i18n import N_
-from catalogue.vocab import Audience, DocumentType, Library, Pole
-
-from .engine import FACETS
+from catalogue.vocab import Audience, DocumentType, Library
+from core.errors import ValidationFailed
+from core.i18n import N_
+from core.vocab import Pole
+from search.engine import FACETS
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 AVAILABILITY = ("available", "unavailable", "online", "none")

@@ -15,16 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from catalogue.db import utcnow
-from catalogue.errors import NotFound, VersionConflict
-from catalogue.i18n import N_
 from catalogue.identifiers import InvalidIdentifier, normalise_isbn
 from catalogue.models import Record
-from catalogue.services.audit import AuditTrail
-from catalogue.services.snapshots import diff
-
-from .models import Portal, PortalSelection
-from .portal_rules import clean_portal, clean_selection
+from core.audit import AuditTrail, diff
+from core.db import utcnow
+from core.errors import NotFound, VersionConflict
+from core.i18n import N_
+from search.models import Portal, PortalSelection
+from search.portal_rules import clean_portal, clean_selection
 
 FIELDS = ("slug", "title_fr", "title_en", "description_fr", "description_en", "pole", "base_filter", "boost",
           "kiosk_idle_seconds", "position", "published")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from stdnum import isbn as _isbn
 
-from thesaurus.text import fold
+from core.text import fold
 
 FIELDS = ("title", "author", "subject", "isbn", "publisher", "series")
 ALIASES = {

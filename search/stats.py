@@ -16,12 +16,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from thesaurus.text import fold
-
-from .models import QueryCount, SearchDay
+from core.text import fold
+from search.models import QueryCount, SearchDay
 
 log = logging.getLogger(__name__)
 
@@ -112,12 +112,8 @@ class BufferedRecorder:
 def _upsert(session: Session, model, key: dict, times: int, zero: int) -> None:
     # INSERT ... ON CONFLICT DO UPDATE exists on both backends, with the same
     # shape in SQLAlchemy: one statement, no lost count between two requests.
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(model).values(**key, searches=times, zero_results=zero)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model).values(**key, searches=times, zero_results=zero)
     statement = statement.on_conflict_do_update(
         index_elements=list(key),
         set_={"searches": model.searches + times, "zero_results": model.zero_results + zero})

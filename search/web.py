@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from flask import current_app
 
-from catalogue.lru import LRU
-from catalogue.web.transaction import db_session
-
-from .service import SearchService
-from .stats import BufferedRecorder
+from core.lru import LRU
+from core.web.transaction import db_session
+from search.services import SearchService
+from search.stats import BufferedRecorder
 
 READY = "catalogue.search.ready"
 RECORDER = "catalogue.search.recorder"
@@ -32,7 +31,7 @@ def search_service() -> SearchService:
 
 def flush_observatory(app) -> None:
     """Write the observatory counts ``app``'s process still holds: when the
-    process stops (catalogue.server; `catalogue serve`)."""
+    process stops (cite.server; `catalogue serve`)."""
     found = app.extensions.get(RECORDER)
     if found is not None:
         found.close()

@@ -19,10 +19,12 @@ _SESSION_DIR = Path(tempfile.mkdtemp(prefix="catalogue-tests-"))
 os.environ["CATALOGUE_INSTANCE_DIR"] = str(_SESSION_DIR / "instance")
 os.environ.setdefault("CATALOGUE_LOG_LEVEL", "WARNING")
 
-from catalogue import create_app  # noqa: E402
-from catalogue import migrate  # noqa: E402
-from catalogue.db import Database  # noqa: E402
-from catalogue.schema import metadata  # noqa: E402
+from cite import (
+    create_app,  # noqa: E402
+    migrate,  # noqa: E402
+)
+from cite.schema import metadata  # noqa: E402
+from core.db import Database  # noqa: E402
 from tests.support.postgres import PostgresServer, find_binaries  # noqa: E402
 
 BACKENDS = [b.strip() for b in os.environ.get("CATALOGUE_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]

@@ -1,6 +1,6 @@
 """``catalogue thesaurus``: SKOS import, export and checks.
 
-Registered on ``catalogue`` in catalogue/cli.py; every command and option is
+Registered on ``catalogue`` by ``thesaurus.init_app``; every command and option is
 documented in the README. Each command is one transaction. Exit status 2
 means the file or the thesaurus has errors (or could not be read), and an
 import was refused whole.
@@ -17,8 +17,16 @@ from collections import Counter
 from pathlib import Path
 
 import click
+from flask_babel import gettext
 
-from catalogue.cli import Context, pass_context, require_schema
+from core.cli import Context, pass_context, require_schema
+from thesaurus.errors import ThesaurusRuleViolation
+from thesaurus.services.imports import ThesaurusImportService
+from thesaurus.services.validation import check_stored
+from thesaurus.skos.checks import check as check_graph
+from thesaurus.skos.read import SkosReadError, normalise, read
+from thesaurus.skos.write import write
+from thesaurus.store import load_graph
 
 SHOWN = 20  # URIs or findings listed per heading before "... and N more"
 
@@ -37,9 +45,6 @@ def thesaurus():
 @pass_context
 def import_command(ctx: Context, file: Path, scheme_uri: str | None, dry_run: bool, as_json: bool):
     """Import a SKOS thesaurus (Turtle, RDF/XML or N-Triples) from FILE."""
-    from catalogue.errors import ThesaurusRuleViolation
-    from thesaurus.services.imports import ThesaurusImportService
-
     with ctx.app.app_context():
         require_schema(ctx)
     graph = _read(ctx, file, as_json)
@@ -86,9 +91,6 @@ def import_command(ctx: Context, file: Path, scheme_uri: str | None, dry_run: bo
 @pass_context
 def export(ctx: Context, fmt: str, output: Path | None, scheme_uri: str | None):
     """Export the thesaurus as SKOS."""
-    from thesaurus.skos.write import write
-    from thesaurus.store import load_graph
-
     with ctx.app.app_context():
         require_schema(ctx)
     with ctx.database.session() as session:  # reading only: no write lock
@@ -116,15 +118,10 @@ def export(ctx: Context, fmt: str, output: Path | None, scheme_uri: str | None):
 def check(ctx: Context, file: Path | None, as_json: bool):
     """Check FILE, or the stored thesaurus, and list what is wrong."""
     if file is not None:
-        from thesaurus.skos.checks import check as check_graph
-        from thesaurus.skos.read import normalise
-
         graph = normalise(_read(ctx, file, as_json))
         findings = check_graph(graph)  # the reader's own findings included
         count = len(graph.concepts)
     else:
-        from thesaurus.services.validation import check_stored
-
         with ctx.app.app_context():
             require_schema(ctx)
         with ctx.database.session() as session:
@@ -144,14 +141,10 @@ def check(ctx: Context, file: Path | None, as_json: bool):
 
 
 def _read(ctx: Context, file: Path, as_json: bool):
-    from thesaurus.skos.read import SkosReadError, read
-
     try:
         return read(file)
     except SkosReadError as error:
         with ctx.app.app_context():
-            from flask_babel import gettext
-
             message = gettext(error.message, **error.params)
         if as_json:
             click.echo(json.dumps({"file": str(file), "applied": False, "refused": True, "error": message},

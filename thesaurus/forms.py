@@ -7,11 +7,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 
-from catalogue.forms import IdListField
-
-from catalogue.vocab import Pole
-
-from .vocab import ConceptStatus, LabelKind
+from core.vocab import Pole
+from core.web.forms import IdListField, choices
+from thesaurus.vocab import ConceptStatus, LabelKind
 
 # The notes the edit form shows, one text area each: (field, kind, language).
 NOTE_FIELDS = (
@@ -21,17 +19,13 @@ NOTE_FIELDS = (
 )
 
 
-def _choices(vocabulary, only=None):
-    return [SelectChoice(m.value, _l(m.label)) for m in vocabulary if only is None or m in only]
-
-
 class ConceptForm(FlaskForm):
     """Create a concept, or rename it and edit its notes."""
 
     pref_label_fr = StringField(_l("Preferred term (French)"))
     pref_label_en = StringField(_l("Preferred term (English)"))
     notation = StringField(_l("Notation"))
-    status = SelectField(_l("Status"), choices=_choices(ConceptStatus, (ConceptStatus.CANDIDATE,
+    status = SelectField(_l("Status"), choices=choices(ConceptStatus, only=(ConceptStatus.CANDIDATE,
                                                                         ConceptStatus.APPROVED)),
                          validate_choice=False)
     scope_note_fr = TextAreaField(_l("Scope note (French)"))
@@ -64,7 +58,7 @@ class LabelForm(FlaskForm):
     """Add an entry term (or a hidden label: a common misspelling)."""
 
     text = StringField(_l("Term"))
-    kind = SelectField(_l("Kind"), choices=_choices(LabelKind, (LabelKind.ALT, LabelKind.HIDDEN)),
+    kind = SelectField(_l("Kind"), choices=choices(LabelKind, only=(LabelKind.ALT, LabelKind.HIDDEN)),
                        validate_choice=False)
     language = StringField(_l("Language"), default="fr", description=_l("A language tag: fr, en..."))
     version = HiddenField()
@@ -111,4 +105,4 @@ class MapForm(FlaskForm):
 class PoleForm(FlaskForm):
     """Which advice pole a micro-thesaurus serves."""
 
-    pole = SelectField(_l("Advice pole"), choices=[SelectChoice("", _l("None"))] + _choices(Pole))
+    pole = SelectField(_l("Advice pole"), choices=[SelectChoice("", _l("None"))] + choices(Pole))

@@ -1,6 +1,6 @@
 """Which records must be re-indexed when the thesaurus changes.
 
-A record's search document (catalogue.projection) holds, for each of its
+A record's search document (search.projection) holds, for each of its
 descriptors, the concept's labels, status and replacement, and the ids of
 the concept's broader ancestors. So:
 
@@ -9,7 +9,8 @@ the concept's broader ancestors. So:
   with the concept *or any concept below it*, whose ancestor path changed.
 
 Nothing else is marked: notes, notations, related links and mappings are not
-in the document. ``tests/thesaurus/test_indexing.py`` proves the marking
+in the document. Which records a concept indexes is the catalogue's to say
+(``thesaurus.usage``); they are queued in the search outbox (``core.outbox``). ``tests/thesaurus/test_indexing.py`` proves the marking
 exact by comparing documents before and after each edit.
 
 Every query walks indexed columns (concept_relations has its primary key on
@@ -19,22 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalogue.db import utcnow
-from catalogue.models import RecordDescriptor, ReindexRequest
+from core.outbox import chunks, mark_record_ids
 from thesaurus.models import ConceptRelation
+from thesaurus.usage import usage
 from thesaurus.vocab import RelationKind
-
-# Keep IN lists well below SQLite's bound-parameter limit.
-CHUNK = 5000
-
-
-def chunks(values: Iterable, size: int = CHUNK):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 def descendants(session: Session, concept_ids: Iterable[int]) -> set[int]:
@@ -79,14 +71,6 @@ def ancestors(session: Session, concept_ids: Iterable[int]) -> set[int]:
     return {t for ids in broader_map(session, concept_ids).values() for t in ids}
 
 
-def records_indexed_with(session: Session, concept_ids: Iterable[int]) -> set[int]:
-    records: set[int] = set()
-    for part in chunks(set(concept_ids)):
-        records.update(session.scalars(select(RecordDescriptor.record_id)
-                                       .where(RecordDescriptor.concept_id.in_(part))))
-    return records
-
-
 def mark_records(session: Session, concept_ids: Iterable[int], reason: str, *,
                  with_narrower: bool = False) -> int:
     """Queue for re-indexing the records indexed with ``concept_ids`` (and,
@@ -95,28 +79,4 @@ def mark_records(session: Session, concept_ids: Iterable[int], reason: str, *,
     concept_ids = set(concept_ids)
     if with_narrower:
         concept_ids |= descendants(session, concept_ids)
-    return mark_record_ids(session, records_indexed_with(session, concept_ids), reason)
-
-
-def mark_record_ids(session: Session, record_ids: Iterable[int], reason: str, *, now=None) -> int:
-    """Queue ``record_ids`` for re-indexing: one row per record, its time and
-    reason refreshed if it was already waiting. Returns how many records.
-    Sets ``session.info["reindex"]``."""
-    record_ids = set(record_ids)
-    if not record_ids:
-        return 0
-    # Tells the edge that owns the transaction (the web request, a command)
-    # to drain the outbox once it has committed: search.indexer.drain.
-    session.info["reindex"] = True
-    now = now or utcnow()
-    reason = reason[:64]
-    waiting: set[int] = set()
-    for part in chunks(record_ids):
-        waiting.update(session.scalars(select(ReindexRequest.record_id).where(ReindexRequest.record_id.in_(part))))
-        session.execute(update(ReindexRequest).where(ReindexRequest.record_id.in_(part))
-                        .values(requested_at=now, reason=reason), execution_options={"synchronize_session": False})
-    fresh = [{"record_id": record_id, "requested_at": now, "reason": reason}
-             for record_id in sorted(record_ids - waiting)]
-    if fresh:
-        session.execute(insert(ReindexRequest), fresh)
-    return len(record_ids)
+    return mark_record_ids(session, usage().records(session, concept_ids), reason)

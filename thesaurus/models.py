@@ -12,12 +12,10 @@ import datetime as dt
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalogue.db import Base, UTCDateTime, utcnow
-from catalogue.models import vocab
-from catalogue.vocab import Pole
-
-from .text import fold
-from .vocab import ConceptStatus
+from core.db import Base, UTCDateTime, enum_column, utcnow
+from core.text import fold
+from core.vocab import Pole
+from thesaurus.vocab import ConceptStatus
 
 # Label keys are compared by prefix (autocomplete); byte order makes the
 # range scan "key >= p AND key < p || U+FFFF" correct on PostgreSQL too.
@@ -46,7 +44,7 @@ class Concept(Base):
     # for sorting and display without a join.
     pref_label_fr: Mapped[str] = mapped_column(String(500), index=True)
     pref_label_en: Mapped[str | None] = mapped_column(String(500))
-    status: Mapped[ConceptStatus] = mapped_column(vocab(ConceptStatus), default=ConceptStatus.APPROVED,
+    status: Mapped[ConceptStatus] = mapped_column(enum_column(ConceptStatus), default=ConceptStatus.APPROVED,
                                                   index=True)
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("concepts.id", ondelete="SET NULL"))
     top_concept: Mapped[bool] = mapped_column(default=False)  # skos:topConceptOf its scheme
@@ -128,7 +126,7 @@ class ConceptCollection(Base):
     notation: Mapped[str | None] = mapped_column(String(100))
     label_fr: Mapped[str] = mapped_column(String(500))
     labels: Mapped[dict] = mapped_column(JSON, default=dict)  # language -> preferred label
-    pole: Mapped[Pole | None] = mapped_column(vocab(Pole))  # the advice pole this micro-thesaurus serves
+    pole: Mapped[Pole | None] = mapped_column(enum_column(Pole))  # the advice pole this micro-thesaurus serves
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -149,7 +147,7 @@ class HeadingMapping(Base):
     __tablename__ = "heading_mappings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    heading_key: Mapped[str] = mapped_column(String(500), unique=True)  # thesaurus.text.fold(heading)
+    heading_key: Mapped[str] = mapped_column(String(500), unique=True)  # core.text.fold(heading)
     heading: Mapped[str] = mapped_column(String(500))  # as first mapped, for display
     concept_id: Mapped[int] = mapped_column(ForeignKey("concepts.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -157,3 +155,16 @@ class HeadingMapping(Base):
 
     concept: Mapped[Concept] = relationship()
 
+
+class ChangeToken(Base):
+    """A token that database triggers replace on every write to some data
+    (migration 0004: "concept_names"), whatever writes it: a service, a
+    bulk import, plain SQL. Caches in any process key their entries by it,
+    so one indexed read tells them whether what they hold is current. A
+    fresh random value each time, not a counter: a database restored from
+    a backup can never bring back a token that meant something else."""
+
+    __tablename__ = "change_tokens"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64))

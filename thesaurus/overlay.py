@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .skos.graph import ConceptData, Label, SchemeData, SkosGraph
-from .skos.read import clean_label
+from thesaurus.skos.graph import ConceptData, Label, SchemeData, SkosGraph
+from thesaurus.skos.read import clean_label
 
 DEPRECATED = "deprecated"
 

@@ -1,8 +1,8 @@
 """Controlled values of the thesaurus model."""
 from __future__ import annotations
 
-from catalogue.i18n import N_
-from catalogue.vocab import Vocabulary
+from core.i18n import N_
+from core.vocab import Vocabulary
 
 
 class ConceptStatus(Vocabulary):

@@ -5,7 +5,8 @@ import datetime as dt
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalogue.db import Base, UTCDateTime, utcnow
+from core.db import Base, UTCDateTime, enum_column, utcnow
+from weeding.vocab import CampaignStatus, Decision
 
 
 class WeedingCampaign(Base):
@@ -14,7 +15,7 @@ class WeedingCampaign(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     criteria: Mapped[dict] = mapped_column(JSON, default=dict)  # e.g. {"unused_years": 3, "older_than": 2015}
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    status: Mapped[CampaignStatus] = mapped_column(enum_column(CampaignStatus, 20), default=CampaignStatus.OPEN)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -31,7 +32,7 @@ class WeedingDecision(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("weeding_campaigns.id", ondelete="CASCADE"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
-    decision: Mapped[str] = mapped_column(String(20), default="pending")
+    decision: Mapped[Decision] = mapped_column(enum_column(Decision, 20), default=Decision.PENDING)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}
 
@@ -43,8 +44,8 @@ class WeedingEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("weeding_decisions.id", ondelete="CASCADE"), index=True)
-    from_decision: Mapped[str | None] = mapped_column(String(20))
-    to_decision: Mapped[str] = mapped_column(String(20))
+    from_decision: Mapped[Decision | None] = mapped_column(enum_column(Decision, 20))
+    to_decision: Mapped[Decision] = mapped_column(enum_column(Decision, 20))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     comment: Mapped[str | None] = mapped_column(Text)

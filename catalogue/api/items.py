@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from ..accounts.permissions import DELETE_CATALOGUE, EDIT_CATALOGUE, VIEW_STAFF
-from ..services import ItemService
-from ..services.snapshots import item_snapshot
-from . import schemas
-from .common import api_user, blueprint, db_session, documented, page, require_api
+from accounts.permissions import DELETE_CATALOGUE, EDIT_CATALOGUE, VIEW_STAFF
+from catalogue.api import schemas
+from catalogue.services import ItemService
+from catalogue.services.snapshots import item_snapshot
+from core.web.api import api_user, blueprint, db_session, documented, page, require_api
 
 blp = blueprint("items", "Items: the copies of works, with their in-house use counts.")
 

@@ -2,14 +2,20 @@ from __future__ import annotations
 
 from flask_babel import gettext
 
-from ..accounts.permissions import VIEW_AUDIT
-from ..services import AuditTrail
-from ..vocab import (
-    Audience, Condition, ContributorRole, DocumentType, ItemStatus, Library, Pole,
+from accounts.permissions import VIEW_AUDIT
+from catalogue.api import schemas
+from catalogue.vocab import (
+    Audience,
+    Condition,
+    ContributorRole,
+    DocumentType,
+    ItemStatus,
+    Library,
     SubscriptionStatus,
 )
-from . import schemas
-from .common import blueprint, db_session, documented, page, require_api
+from core.audit import AuditTrail
+from core.vocab import Pole
+from core.web.api import blueprint, db_session, documented, page, require_api
 
 blp = blueprint("meta", "Audit trail and controlled vocabularies.")
 

@@ -3,13 +3,15 @@ from __future__ import annotations
 from flask import url_for
 from sqlalchemy import func, select
 
-from ..accounts.permissions import DELETE_CATALOGUE, EDIT_CATALOGUE, VIEW_STAFF
-from ..models import Item
-from ..services import AuditTrail, ItemService, RecordService
-from ..services.descriptors import descriptor_refs
-from ..services.snapshots import item_snapshot, record_snapshot
-from . import schemas
-from .common import api_user, blueprint, db_session, documented, page, require_api
+from accounts.permissions import DELETE_CATALOGUE, EDIT_CATALOGUE, VIEW_STAFF
+from catalogue.api import schemas
+from catalogue.api.meta import audit_event
+from catalogue.models import Item
+from catalogue.services import ItemService, RecordService
+from catalogue.services.descriptors import descriptor_refs
+from catalogue.services.snapshots import item_snapshot, record_snapshot
+from core.audit import AuditTrail
+from core.web.api import api_user, blueprint, db_session, documented, page, require_api
 
 blp = blueprint("records", "Works: bibliographic records, their items and their history.")
 
@@ -117,6 +119,5 @@ def create_item(data, record_id):
 @documented(blp, 401, 403, 404)
 def record_history(args, record_id):
     """Who changed this work and its items, and when; most recent first."""
-    from .meta import audit_event
     events, total = AuditTrail(db_session()).events(record_id=record_id, page=args["page"], size=args["size"])
     return page([audit_event(e) for e in events], total, args)

@@ -3,42 +3,24 @@ rules (ISBN, years, required title...) are the services' and answer with the
 same error shape."""
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
-from ..vocab import (
-    Audience, Condition, ContributorRole, DocumentType, ItemStatus, Library, Origin, Pole,
+from catalogue.vocab import (
+    Audience,
+    Condition,
+    ContributorRole,
+    DocumentType,
+    ItemStatus,
+    Library,
+    Origin,
+    Pole,
     SubscriptionStatus,
 )
-
-
-class Strict(Schema):
-    class Meta:
-        unknown = RAISE
+from core.web.api import PageArgs, Strict, page_of
 
 
 def _codes(vocabulary, **kwargs):
     return fields.String(validate=validate.OneOf(vocabulary.values()), **kwargs)
-
-
-class ErrorDetail(Schema):
-    status = fields.Integer(required=True)
-    code = fields.String(required=True, metadata={"description": "Stable machine-readable code."})
-    message = fields.String(required=True, metadata={"description": "Human message, in the request's language."})
-    field_errors = fields.Dict(data_key="fields", keys=fields.String(), values=fields.List(fields.String()),
-                               metadata={"description": "Field name (dotted for rows) -> messages."})
-    current = fields.Dict(metadata={"description": "Version conflicts: the stored version."})
-    submitted = fields.Dict(metadata={"description": "Version conflicts: what was sent."})
-    findings = fields.List(fields.Dict(), metadata={
-        "description": "Thesaurus rule violations: each {code, severity, concepts, message: {fr, en}}."})
-
-
-class ApiError(Schema):
-    error = fields.Nested(ErrorDetail, required=True)
-
-
-class PageArgs(Strict):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
 
 
 class RecordListArgs(PageArgs):
@@ -143,18 +125,6 @@ class Item(ItemFields):
     source = fields.String(allow_none=True)
     created_at = fields.String(metadata={"format": "date-time"})
     updated_at = fields.String(metadata={"format": "date-time"})
-
-
-def page_of(item_schema):
-    class Page(Schema):
-        items = fields.List(fields.Nested(item_schema))
-        total = fields.Integer(metadata={"description": "Number of matches over all pages."})
-        page = fields.Integer()
-        size = fields.Integer()
-        pages = fields.Integer()
-
-    Page.__name__ = f"{item_schema.__name__}Page"
-    return Page
 
 
 RecordPage = page_of(Record)

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from ..accounts.permissions import RECORD_USE
-from ..services import UseService
-from ..web.errors import translate
-from . import schemas
-from .common import api_user, blueprint, db_session, documented, require_api
+from accounts.permissions import RECORD_USE
+from catalogue.api import schemas
+from catalogue.services import UseService
+from core.web.api import api_user, blueprint, db_session, documented, require_api
+from core.web.errors import translate
 
 blp = blueprint("uses", "In-house use, counted by scanning barcodes.")
 

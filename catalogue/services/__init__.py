@@ -1,8 +1,7 @@
 """Cataloguing rules. Services take a SQLAlchemy session (and the acting
 user and a clock), flush but never commit, and never import Flask."""
-from .audit import AuditTrail
-from .items import ItemService
-from .records import RecordService
-from .uses import UseService, UseResult
+from catalogue.services.items import ItemService
+from catalogue.services.records import RecordService
+from catalogue.services.uses import UseResult, UseService
 
-__all__ = ["AuditTrail", "ItemService", "RecordService", "UseService", "UseResult"]
+__all__ = ["ItemService", "RecordService", "UseResult", "UseService"]

@@ -13,16 +13,16 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..i18n import N_
-from ..models import RecordDescriptor
+from catalogue.models import RecordDescriptor
+from core.i18n import N_
+from thesaurus.models import Concept
+from thesaurus.services.browse import ConceptRef, refs
+from thesaurus.vocab import ConceptStatus
 
 
 def descriptor_problems(session: Session, ids: list[int], held: Iterable[int] = ()) -> list[str]:
     """Messages (ids for gettext) about ``ids`` given as a record's descriptors;
     ``held`` are the record's current descriptors."""
-    from thesaurus.models import Concept
-    from thesaurus.vocab import ConceptStatus
-
     if not ids:
         return []
     statuses = dict(session.execute(select(Concept.id, Concept.status).where(Concept.id.in_(set(ids)))).all())
@@ -36,19 +36,23 @@ def descriptor_problems(session: Session, ids: list[int], held: Iterable[int] = 
 
 def descriptor_refs(session: Session, record_ids: Iterable[int]) -> dict[int, list[dict]]:
     """record id -> [{id, uri, label}] (label: the French preferred label), by concept id."""
-    from thesaurus.models import Concept
-
-    refs = defaultdict(list)
+    found = defaultdict(list)
     record_ids = list(record_ids)
     if not record_ids:
-        return refs
+        return found
     rows = session.execute(select(RecordDescriptor.record_id, Concept.id, Concept.uri, Concept.pref_label_fr)
                            .join(Concept, Concept.id == RecordDescriptor.concept_id)
                            .where(RecordDescriptor.record_id.in_(record_ids))
                            .order_by(RecordDescriptor.record_id, Concept.id))
     for record_id, concept_id, uri, label in rows:
-        refs[record_id].append({"id": concept_id, "uri": uri, "label": label})
-    return refs
+        found[record_id].append({"id": concept_id, "uri": uri, "label": label})
+    return found
+
+
+def descriptors_of(session: Session, record_id: int) -> list[ConceptRef]:
+    """The record's descriptors, by French label."""
+    return refs(session, session.scalars(select(RecordDescriptor.concept_id)
+                                         .where(RecordDescriptor.record_id == record_id)))
 
 
 def sync_descriptors(record, wanted: list[int], *, actor_id: int | None, now) -> bool:

@@ -4,16 +4,17 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..db import paginate
-from ..errors import DuplicateBarcode, NotFound, VersionConflict
-from ..i18n import N_
-from ..models import Item, Record
-from thesaurus.indexing import mark_record_ids
-
-from .base import Service
-from .records import RecordService
-from .snapshots import diff, item_fields, item_snapshot, plain_fields
-from .validation import clean_item
+from catalogue.errors import DuplicateBarcode
+from catalogue.models import Item, Record
+from catalogue.services.records import RecordService
+from catalogue.services.snapshots import item_fields, item_snapshot, plain_fields
+from catalogue.services.validation import clean_item
+from core.audit import diff
+from core.db import paginate
+from core.errors import NotFound, VersionConflict
+from core.i18n import N_
+from core.outbox import mark_record_ids
+from core.services import Service
 
 
 class ItemService(Service):

@@ -4,18 +4,18 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from thesaurus.indexing import mark_record_ids
-
-from ..db import like_pattern, paginate
-from ..errors import Conflict, NotFound, VersionConflict
-from ..i18n import N_
-from ..matchkey import match_key
-from ..models import Contributor, Item, Record, RecordAudience, RecordDeletion, RecordPole
-from ..vocab import DocumentType, Origin
-from .base import Service
-from .descriptors import descriptor_problems, sync_descriptors
-from .snapshots import diff, plain_fields, record_fields, record_snapshot
-from .validation import clean_record
+from catalogue.matchkey import match_key
+from catalogue.models import Contributor, Item, Record, RecordAudience, RecordDeletion, RecordPole
+from catalogue.services.descriptors import descriptor_problems, sync_descriptors
+from catalogue.services.snapshots import plain_fields, record_fields, record_snapshot
+from catalogue.services.validation import clean_record
+from catalogue.vocab import DocumentType, Origin
+from core.audit import diff
+from core.db import like_pattern, paginate
+from core.errors import Conflict, NotFound, VersionConflict
+from core.i18n import N_
+from core.outbox import mark_record_ids
+from core.services import Service
 
 
 class RecordService(Service):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..models import Item, Record
+from catalogue.models import Item, Record
 
 RECORD_FIELDS = (
     "title", "subtitle", "responsibility", "publisher", "place", "year", "edition", "series",
@@ -80,9 +80,3 @@ def plain_fields(clean: dict) -> dict:
             data[name] = sorted(_plain(v) for v in clean[name])
     return data
 
-
-def diff(before: dict, after: dict) -> dict:
-    """Fields whose value changed, as field -> [old, new]. A field missing on
-    one side counts as None there (a deletion diffs against {})."""
-    return {k: [before.get(k), after.get(k)] for k in {**before, **after}
-            if before.get(k) != after.get(k)}

@@ -4,12 +4,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from thesaurus.indexing import mark_record_ids
-
-from ..i18n import N_
-from ..models import Item, ItemUse
-from ..vocab import ItemStatus
-from .base import Service
+from catalogue.models import Item, ItemUse
+from catalogue.vocab import ItemStatus
+from core.i18n import N_
+from core.outbox import mark_record_ids
+from core.services import Service
 
 
 @dataclass

@@ -10,14 +10,20 @@ import re
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlparse
 
-from ..errors import ValidationFailed
-from ..i18n import N_
-from ..identifiers import InvalidIdentifier, normalise_isbn, normalise_issn
-from ..vocab import (
-    Audience, Condition, ContributorRole, DocumentType, ItemStatus, Library, Pole,
+from catalogue.identifiers import InvalidIdentifier, normalise_isbn, normalise_issn
+from catalogue.services.snapshots import ITEM_FIELDS, RECORD_FIELDS
+from catalogue.vocab import (
+    Audience,
+    Condition,
+    ContributorRole,
+    DocumentType,
+    ItemStatus,
+    Library,
     SubscriptionStatus,
 )
-from .snapshots import ITEM_FIELDS, RECORD_FIELDS
+from core.errors import ValidationFailed
+from core.i18n import N_
+from core.vocab import Pole
 
 EARLIEST_YEAR = 1450
 LANGUAGE_CODE = re.compile(r"^[a-z]{3}$")

@@ -1,6 +1,6 @@
-"""HTML pages: the visitors' entrance and the staff cataloguing screens."""
+"""The staff cataloguing screens: records, items, uses and the audit trail."""
 from flask import Blueprint
 
-bp = Blueprint("catalogue", __name__)
+bp = Blueprint("catalogue", __name__, template_folder="../templates")
 
-from . import audit, items, public, records, uses  # noqa: E402,F401  (routes register on bp)
+from catalogue.views import audit, items, records, uses  # noqa: E402,F401  (routes register on bp)

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from ..accounts.permissions import VIEW_AUDIT
-from ..services import AuditTrail
-from ..web.auth import require
-from ..web.transaction import db_session
-from . import bp
-from .helpers import page_args, pagination
+from accounts.permissions import VIEW_AUDIT
+from catalogue.views import bp
+from core.audit import AuditTrail
+from core.web.auth import require
+from core.web.helpers import page_args, pagination
+from core.web.transaction import db_session
 
 ACTIONS = ("create", "update", "delete", "use")
 

@@ -3,15 +3,17 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from ..accounts.permissions import DELETE_CATALOGUE, EDIT_CATALOGUE
-from ..errors import DuplicateBarcode, ValidationFailed, VersionConflict
-from ..forms import ConfirmForm, ItemForm
-from ..services import ItemService, RecordService
-from ..services.snapshots import item_fields
-from ..web.auth import require
-from ..web.errors import translate
-from . import bp
-from .helpers import conflict_rows, services, show_errors
+from accounts.permissions import DELETE_CATALOGUE, EDIT_CATALOGUE
+from catalogue.errors import DuplicateBarcode
+from catalogue.forms import ItemForm
+from catalogue.services import ItemService, RecordService
+from catalogue.services.snapshots import item_fields
+from catalogue.views import bp
+from core.errors import ValidationFailed, VersionConflict
+from core.web.auth import require
+from core.web.errors import translate
+from core.web.forms import ConfirmForm
+from core.web.helpers import conflict_rows, services, show_errors
 
 
 @bp.route("/staff/records/<int:record_id>/items/new", methods=["GET", "POST"])

@@ -3,19 +3,22 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 
+from accounts.permissions import DELETE_CATALOGUE, EDIT_CATALOGUE, VIEW_STAFF
+from catalogue.forms import RecordForm
+from catalogue.services import RecordService
+from catalogue.services.descriptors import descriptors_of
+from catalogue.services.snapshots import record_fields
+from catalogue.views import bp
+from catalogue.vocab import DocumentType, Pole
+from core.audit import AuditTrail
+from core.errors import Conflict, ValidationFailed, VersionConflict
+from core.web.auth import require
+from core.web.errors import translate
+from core.web.forms import ConfirmForm
+from core.web.helpers import conflict_rows, page_args, pagination, services, show_errors
+from core.web.transaction import db_session
 from thesaurus.services import browse
-
-from ..accounts.permissions import DELETE_CATALOGUE, EDIT_CATALOGUE, VIEW_STAFF
-from ..errors import Conflict, ValidationFailed, VersionConflict
-from ..forms import ConfirmForm, RecordForm
-from ..services import AuditTrail, RecordService
-from ..services.snapshots import record_fields
-from ..vocab import DocumentType, Pole
-from ..web.auth import require
-from ..web.errors import translate
-from ..web.transaction import db_session
-from . import bp
-from .helpers import conflict_rows, page_args, pagination, services, show_errors
+from thesaurus.views.common import picked_ids
 
 
 @bp.route("/staff/")
@@ -47,7 +50,7 @@ def show_record(record_id):
     record = services(RecordService).get(record_id)
     events, _ = AuditTrail(db_session()).events(record_id=record_id, size=50)
     return render_template("records/show.html", record=record, events=events, confirm=ConfirmForm(),
-                           descriptors=browse.descriptors_of(db_session(), record_id))
+                           descriptors=descriptors_of(db_session(), record_id))
 
 
 @bp.route("/staff/records/new", methods=["GET", "POST"])
@@ -131,8 +134,6 @@ def _data(form: RecordForm) -> dict:
     """The form's data for the services. A descriptor typed without the
     autocomplete counts when it names exactly one concept; otherwise the
     error is on the field and the service refuses the rest with it."""
-    from thesaurus.views.common import picked_ids  # here: thesaurus.views imports this package
-
     form.descriptors.data = picked_ids(form.descriptors, form.descriptors_query)
     if form.descriptors_query.errors:
         messages, form.descriptors_query.errors = list(form.descriptors_query.errors), []
@@ -148,7 +149,7 @@ def _render_form(form: RecordForm, record, conflict, status: int):
 
 def _form_data(record) -> dict:
     data = record_fields(record)
-    data["descriptors"] = [ref.id for ref in browse.descriptors_of(db_session(), record.id)]
+    data["descriptors"] = [ref.id for ref in descriptors_of(db_session(), record.id)]
     data["languages"] = ", ".join(data["languages"])
     data["year"] = "" if data["year"] is None else str(data["year"])
     data["version"] = str(record.version)

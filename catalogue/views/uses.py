@@ -10,12 +10,13 @@ from __future__ import annotations
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 
-from ..accounts.permissions import RECORD_USE
-from ..forms import UseForm
-from ..services import UseService
-from ..web.auth import require
-from . import bp
-from .helpers import services
+from accounts.permissions import RECORD_USE
+from catalogue.forms import UseForm
+from catalogue.services import UseService
+from catalogue.views import bp
+from core.web.auth import require
+from core.web.errors import translate
+from core.web.helpers import services
 
 
 @bp.route("/staff/uses", methods=["GET", "POST"])
@@ -36,7 +37,7 @@ def record_uses():
     rows = []
     for result in results:
         row = result.as_dict()
-        row["message"] = gettext(row["message"])
+        row["message"] = translate(row["message"])  # a message id the service chose (N_)
         row["count_label"] = ngettext("(%(num)s use)", "(%(num)s uses)", row["use_count"]) if row["ok"] else ""
         rows.append(row)
     if wants_json:

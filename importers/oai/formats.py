@@ -13,8 +13,8 @@ from lxml import etree
 
 from catalogue.models import Record
 from catalogue.vocab import ContributorRole, DocumentType
-
-from . import DC_NS, MARC_NS, MARC_SCHEMA, OAI_DC_NS, OAI_DC_SCHEMA, XSI_NS
+from importers.export import marcxml_element, record_to_marc21
+from importers.oai import DC_NS, MARC_NS, MARC_SCHEMA, OAI_DC_NS, OAI_DC_SCHEMA, XSI_NS
 
 FORMATS = {
     "marc21": (MARC_SCHEMA, MARC_NS),
@@ -41,8 +41,6 @@ def metadata(prefix: str, record: Record, *, label: Callable[[object], str],
 
 
 def marc21(record: Record) -> etree._Element:
-    from importers.export import marcxml_element, record_to_marc21
-
     # Built as a tree, never through text: control characters in a raw
     # record cannot make it unparsable.
     element = marcxml_element(record_to_marc21(record))

@@ -16,16 +16,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Callable
 from urllib.parse import urlencode, urlsplit
 
 from lxml import etree
+from sqlalchemy import select
 
-from catalogue.db import utcnow
-
-from . import DAYS, OAI_NS, format_datestamp, parse_datestamp
-from .http import FetchError, HttpFetch, RetryPolicy, TransientError
-from .records import PARSER_OPTIONS, marc_record
+from core.db import utcnow
+from importers.marc.reader import write_rejects
+from importers.models import HarvestState, ImportRun
+from importers.oai import DAYS, OAI_NS, format_datestamp, parse_datestamp
+from importers.oai.http import FetchError, HttpFetch, RetryPolicy, TransientError
+from importers.oai.records import PARSER_OPTIONS, marc_record
+from importers.services.imports import ImportService
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +78,7 @@ def default_source(url: str) -> str:
 
 
 class Harvester:
-    """Harvest ``url`` into ``database`` (a catalogue.db.Database).
+    """Harvest ``url`` into ``database`` (a core.db.Database).
 
     ``fetch(url) -> bytes`` makes one HTTP attempt (default: urllib with a
     timeout); this class retries it with ``retry`` and ``sleep``.
@@ -182,8 +186,6 @@ class Harvester:
 
     def _pages(self, url: str, report: HarvestReport, rejects: list, progress) -> str:
         """Import every page, one transaction each; returns the first responseDate."""
-        from importers.models import ImportRun
-
         params = {"verb": "ListRecords", "metadataPrefix": report.metadata_prefix}
         params.update({k: v for k, v in (("from", report.from_date), ("set", report.set_spec)) if v})
         started, seen_tokens = None, set()
@@ -206,8 +208,6 @@ class Harvester:
 
     def _finish(self, report: HarvestReport, rejects: list, started: str | None, granularity: str | None):
         """Close the run; on success only, remember where the next harvest starts."""
-        from importers.models import ImportRun
-
         report.rejects_file = self._write_rejects(report.run_id, rejects)
         with self.database.transaction() as session:
             run = session.get(ImportRun, report.run_id)
@@ -242,17 +242,11 @@ class Harvester:
         flush()
 
     def _service(self, session):
-        from importers.services import ImportService
-
         if self.rules is None:
             return ImportService(session, self.actor, self.clock)
         return ImportService(session, self.actor, self.clock, rules=self.rules)
 
     def _state(self, session, url: str, prefix: str, set_spec: str | None):
-        from sqlalchemy import select
-
-        from importers.models import HarvestState
-
         query = select(HarvestState).where(HarvestState.url == url, HarvestState.metadata_prefix == prefix)
         query = query.where(HarvestState.set_spec == set_spec if set_spec else HarvestState.set_spec.is_(None))
         state = session.scalar(query)
@@ -265,9 +259,7 @@ class Harvester:
     def _write_rejects(self, run_id: int, rejects: list) -> str | None:
         if not rejects or self.rejects_dir is None:
             return None
-        from pathlib import Path
 
-        from importers.reader import write_rejects
 
         folder = Path(self.rejects_dir)
         folder.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from catalogue import __version__
+from core import __version__
 
 USER_AGENT = f"cite-catalogue/{__version__} (OAI-PMH harvester; Python urllib)"
 RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}

@@ -13,7 +13,8 @@ from dataclasses import replace
 
 from lxml import etree
 
-from . import MARC_NS, MARCXCHANGE_NS
+from importers.marc.reader import RawRecord, read_marc
+from importers.oai import MARC_NS, MARCXCHANGE_NS
 
 # Entities are never expanded and nothing is fetched from the network.
 PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -21,8 +22,6 @@ PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, h
 
 def marc_record(body, identifier: str, *, position: int):
     """A RawRecord for the importer from a record's <metadata> child element."""
-    from importers.reader import RawRecord, read_marc
-
     if body is None or etree.QName(body).localname != "record" or \
             etree.QName(body).namespace not in (MARC_NS, MARCXCHANGE_NS, None):
         raw = _bytes(body) if body is not None else b""

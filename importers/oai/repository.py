@@ -15,7 +15,8 @@ from sqlalchemy import and_, exists, false, func, literal, or_, select, union_al
 from sqlalchemy.orm import Session, selectinload
 
 from catalogue.models import Record, RecordDeletion, RecordDescriptor, RecordPole
-from catalogue.vocab import DocumentType, Pole
+from catalogue.vocab import DocumentType
+from core.vocab import Pole
 from thesaurus.models import Concept
 
 POLE_SET = "pole"

@@ -17,15 +17,21 @@ from flask import Blueprint, Response, current_app, request, url_for
 from flask_babel import force_locale, gettext
 from lxml import etree
 
-from catalogue.db import utcnow
-
-from . import (
-    DAYS, OAI_IDENTIFIER_NS, OAI_IDENTIFIER_SCHEMA, OAI_NS, OAI_SCHEMA, SECONDS, XSI_NS,
-    format_datestamp, parse_datestamp,
+from core.db import utcnow
+from importers.oai import (
+    DAYS,
+    OAI_IDENTIFIER_NS,
+    OAI_IDENTIFIER_SCHEMA,
+    OAI_NS,
+    OAI_SCHEMA,
+    SECONDS,
+    XSI_NS,
+    format_datestamp,
+    parse_datestamp,
 )
-from .formats import FORMATS, metadata
-from .repository import OaiRepository, Selection, all_sets, known_set, set_specs
-from .tokens import Tokens
+from importers.oai.formats import FORMATS, metadata
+from importers.oai.repository import OaiRepository, Selection, all_sets, known_set, set_specs
+from importers.oai.tokens import Tokens
 
 bp = Blueprint("oai", __name__)
 

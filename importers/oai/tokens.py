@@ -12,7 +12,7 @@ import datetime as dt
 
 from itsdangerous import BadData, URLSafeSerializer
 
-from .repository import Selection
+from importers.oai.repository import Selection
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from ..engine import FACETS, SORTS
+from search.engine import FACETS, SORTS
 
 MAX_PAGE = 500  # deep pages help no one and cost the engine most
 

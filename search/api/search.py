@@ -5,11 +5,10 @@ from dataclasses import asdict
 from flask import jsonify
 from flask_smorest import Blueprint
 
-from catalogue.api.common import documented
-
-from ..engine import FACETS
-from ..web import search_service
-from . import schemas
+from core.web.api import documented
+from search.api import schemas
+from search.engine import FACETS
+from search.web import search_service
 
 # Instances, not classes: given a class, webargs builds a schema on every request.
 SEARCH_ARGS, COMPLETE_ARGS = schemas.SearchArgs(), schemas.CompleteArgs()

@@ -3,8 +3,8 @@ protocol: one module of mappings and query DSL (schema, dsl, suggest), one
 engine (engine) and a thin adapter per official client (clients)."""
 from __future__ import annotations
 
-from .clients import SearchServerError, make_transport
-from .engine import ElasticEngine
+from search.elastic.clients import SearchServerError, make_transport
+from search.elastic.engine import ElasticEngine
 
 __all__ = ["ElasticEngine", "SearchServerError", "make_engine"]
 

@@ -106,7 +106,8 @@ class OpenSearchTransport(Transport):
         self.client = OpenSearch(hosts=[url], **options)
 
     def _send(self, method, path, body, params, headers, missing_ok):
-        from opensearchpy.exceptions import ConnectionError as Unreachable, TransportError
+        from opensearchpy.exceptions import ConnectionError as Unreachable
+        from opensearchpy.exceptions import TransportError
 
         try:
             return self.client.transport.perform_request(method, path, params=params, body=body,

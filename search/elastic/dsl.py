@@ -11,9 +11,9 @@ from __future__ import annotations
 import html
 import re
 
-from ..engine import FACET_KEYS, FacetValue, Hit, SearchRequest, SearchResult
-from ..query import Clause, Query
-from .schema import FIELD_TARGETS, HIGHLIGHTED, TEXT_FIELDS
+from search.elastic.schema import FIELD_TARGETS, HIGHLIGHTED, TEXT_FIELDS
+from search.engine import FACET_KEYS, FacetValue, Hit, SearchRequest, SearchResult
+from search.query import Clause, Query
 
 FACET_SIZE = 500  # every value: facets hold codes and library names, never thousands
 MAX_WINDOW = 10000  # index.max_result_window

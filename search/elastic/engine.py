@@ -19,9 +19,9 @@ import itertools
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
-from ..engine import Completion, SearchRequest, SearchResult
-from . import dsl, schema, suggest
-from .clients import SearchServerError, Transport
+from search.elastic import dsl, schema, suggest
+from search.elastic.clients import SearchServerError, Transport
+from search.engine import Completion, SearchRequest, SearchResult
 
 BULK_SIZE = 500
 

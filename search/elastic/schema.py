@@ -11,9 +11,8 @@ of creating a field nobody searches.
 """
 from __future__ import annotations
 
-from thesaurus.text import fold
-
-from ..engine import FACET_KEYS
+from core.text import fold
+from search.engine import FACET_KEYS
 
 # French elided articles and conjunctions (l'école, qu'il, jusqu'à...)
 ELISIONS = ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"]

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 
-from thesaurus.text import fold
-
-from ..engine import Completion
-from ..query import Clause, parse
-from .dsl import clause_query
+from core.text import fold
+from search.elastic.dsl import clause_query
+from search.engine import Completion
+from search.query import Clause, parse
 
 _KINDS = {"title": "title_suggest", "author": "author_suggest"}
 _ELIDED = re.compile(r"^(\w+['’])(?=\w)")

@@ -10,17 +10,17 @@ import threading
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from thesaurus.text import fold
-
-from ..analysis import tokens
-from ..engine import SORTS, Completion, Hit, SearchRequest, SearchResult
-from . import build, dense, spelling
-from .cache import MISSING, ResultCache
-from .facets import Snapshot
-from .matching import highlight_terms
-from .rows import Analyser
-from .searching import RANK_LIMIT, evaluate
-from .store import COLUMNS, Store
+from core.config import SEARCH_CACHE_SIZE, SQLITE_BUSY_TIMEOUT_MS
+from core.text import fold
+from search.analysis import tokens
+from search.embedded import build, dense, spelling
+from search.embedded.cache import MISSING, ResultCache
+from search.embedded.facets import Snapshot
+from search.embedded.matching import highlight_terms
+from search.embedded.rows import Analyser
+from search.embedded.searching import RANK_LIMIT, evaluate
+from search.embedded.store import COLUMNS, Store
+from search.engine import SORTS, Completion, Hit, SearchRequest, SearchResult
 
 # changes kept for readers in other processes; one further behind reloads everything
 CHANGES_KEPT = 50_000
@@ -34,7 +34,7 @@ _SNAPSHOT_ROWS = ("SELECT d.id, d.facets, d.year, d.title_sort, length(f.title) 
 class EmbeddedEngine:
     name = "embedded"
 
-    def __init__(self, path, *, busy_timeout_ms: int = 5000, cache_size: int = 256,
+    def __init__(self, path, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, cache_size: int = SEARCH_CACHE_SIZE,
                  dense_threshold: int = dense.THRESHOLD, rank_limit: int = RANK_LIMIT):
         self.store = Store(path, busy_timeout_ms=busy_timeout_ms)
         # tests lower both to take the paths of a large collection on a small one

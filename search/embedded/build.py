@@ -22,10 +22,9 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
-from catalogue.batchwork import relax_gc, relaxed_gc
-
-from .rows import Analyser
-from .store import COLUMNS, bulk_pragmas
+from core.batchwork import relax_gc, relaxed_gc
+from search.embedded.rows import Analyser
+from search.embedded.store import COLUMNS, bulk_pragmas
 
 BATCH = 1_000  # documents per task, and per write transaction
 PARALLEL_MIN = 5 * BATCH  # fewer documents than this: done in this process

@@ -6,9 +6,8 @@ ever served stale, and no invalidation has to be sent anywhere.
 """
 from __future__ import annotations
 
-from catalogue.lru import LRU, MISSING
-
-from ..engine import SearchRequest, SearchResult
+from core.lru import LRU, MISSING
+from search.engine import SearchRequest, SearchResult
 
 
 def request_key(request: SearchRequest) -> tuple:

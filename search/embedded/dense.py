@@ -19,7 +19,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from . import facets as bits
+from search.embedded import facets as bits
 
 THRESHOLD = 1_000
 

@@ -18,7 +18,7 @@ import json
 from collections import deque
 from itertools import repeat
 
-from ..engine import FACETS
+from search.engine import FACETS
 
 _TO_CHARS = bytes.maketrans(b"\x00\x01", b"01")
 _TO_BYTES = bytes.maketrans(b"01", b"\x00\x01")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..analysis import terms
-from ..engine import FACETS
-from ..query import Query
-from .rows import facet_token
+from search.analysis import terms
+from search.embedded.rows import facet_token
+from search.engine import FACETS
+from search.query import Query
 
 UNFIELDED = "{title authors subjects publisher series body}"
 FIELD_COLUMNS = {"title": "title", "author": "authors", "subject": "subjects", "publisher": "publisher",

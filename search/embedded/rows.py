@@ -1,4 +1,4 @@
-"""A search document (catalogue.projection) -> the embedded index's rows.
+"""A search document (search.projection) -> the embedded index's rows.
 
 Text is analysed here, in Python (search.analysis), and FTS5 only splits
 the analysed terms on spaces: FTS5 has no French stemmer, and this way the
@@ -13,10 +13,9 @@ from functools import lru_cache
 
 from stdnum import isbn as _isbn
 
-from thesaurus.text import fold
-
-from ..analysis import analyse, analyse_fields, analyse_repeated
-from ..engine import FACET_KEYS
+from core.text import fold
+from search.analysis import analyse, analyse_fields, analyse_repeated
+from search.engine import FACET_KEYS
 
 # Put between two values of one field (two subjects, say) so that a phrase
 # cannot match across them, as Elasticsearch's position_increment_gap does.

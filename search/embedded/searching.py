@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import heapq
 
-from ..engine import FACETS, FacetValue, SearchRequest
-from ..query import Query
-from . import dense
-from . import facets as bits
-from .facets import Snapshot
-from .matching import NOTHING, concept_part, expression, filtered, parts
+from search.embedded import dense
+from search.embedded import facets as bits
+from search.embedded.facets import Snapshot
+from search.embedded.matching import NOTHING, concept_part, expression, filtered, parts
+from search.engine import FACETS, FacetValue, SearchRequest
+from search.query import Query
 
 RANK_LIMIT = 600
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import string
 
-from ..analysis import tokens
+from search.analysis import tokens
 
 LETTERS = string.ascii_lowercase + string.digits
 

@@ -24,6 +24,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from core.config import SQLITE_BUSY_TIMEOUT_MS
+
 SCHEMA_VERSION = "2"  # 2: dense postings (dense.py)
 
 # FTS columns, in order; the weights give bm25 per column (title first).
@@ -59,7 +61,7 @@ def bulk_pragmas(conn: sqlite3.Connection) -> None:
 
 
 class Store:
-    def __init__(self, path: str | os.PathLike, *, busy_timeout_ms: int = 5000):
+    def __init__(self, path: str | os.PathLike, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS):
         self.path = Path(path)
         self.busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()

@@ -10,8 +10,13 @@ chose one (``lang=``), since no ``lang`` cookie remembers it in a kiosk.
 from __future__ import annotations
 
 from flask import Blueprint, g, request, url_for
+from flask_babel import get_locale, gettext
 
-bp = Blueprint("search", __name__)
+from catalogue.vocab import LANGUAGES
+from search.engine import FACETS
+from search.labels import FACET_TITLES, SORT_LABELS, value_label
+
+bp = Blueprint("search", __name__, template_folder="../templates")
 
 
 @bp.app_template_global("is_kiosk")
@@ -35,18 +40,13 @@ def link(endpoint: str, **values) -> str:
 @bp.before_request
 def _kiosk_state():
     # The lang cookie is the only one public pages may set; a kiosk sets none
-    # (catalogue.web.locale reads this flag).
+    # (core.web.locale reads this flag).
     if kiosk():
         g.no_cookie = True
 
 
 @bp.context_processor
 def _helpers():
-    from flask_babel import gettext
-
-    from ..engine import FACETS
-    from ..labels import FACET_TITLES, SORT_LABELS, value_label
-
     return {
         "link": link,
         "kiosk": kiosk(),
@@ -62,10 +62,6 @@ def _helpers():
 
 @bp.app_template_filter("language_name")
 def language_name(code: str) -> str:
-    from flask_babel import gettext
-
-    from catalogue.vocab import LANGUAGES
-
     return gettext(LANGUAGES[code]) if code in LANGUAGES else code
 
 
@@ -73,11 +69,9 @@ def language_name(code: str) -> str:
 def localized(portal, name: str) -> str:
     """A portal's title or description in the page's language, French when
     there is no English text."""
-    from flask_babel import get_locale
-
     if str(get_locale()) == "en" and getattr(portal, f"{name}_en", None):
         return getattr(portal, f"{name}_en")
     return getattr(portal, f"{name}_fr") or ""
 
 
-from . import portals, public, records, staff  # noqa: E402,F401  (routes register on bp)
+from search.views import home, portals, public, records, staff  # noqa: E402,F401  (routes register on bp)

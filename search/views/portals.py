@@ -7,11 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from catalogue.models import Record
-from catalogue.web.transaction import db_session
-
-from ..portals import PortalService
-from ..web import search_service
-from . import bp
+from core.web.transaction import db_session
+from search.portals import PortalService
+from search.views import bp
+from search.web import search_service
 
 ENTRY_FACETS = ("document_type", "audience")  # the portal's home offers these as ways in
 ENTRY_VALUES = 8

@@ -11,13 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from catalogue.models import Record
-from catalogue.views.helpers import pagination
-from catalogue.web.transaction import db_session
-
-from ..engine import FACETS, SORTS
-from ..portals import PortalService
-from ..web import search_service
-from . import bp, link
+from core.web.helpers import pagination
+from core.web.transaction import db_session
+from search.engine import FACETS, SORTS
+from search.portals import PortalService
+from search.views import bp, link
+from search.web import search_service
 
 PAGE_SIZE = 20
 MAX_PAGE = 250  # deep pages help no visitor and cost the engine most

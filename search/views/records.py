@@ -11,14 +11,13 @@ from __future__ import annotations
 from flask import abort, g, render_template, request
 from sqlalchemy import func, select
 
-from catalogue.errors import NotFound
 from catalogue.models import Record, RecordDescriptor
+from catalogue.services.descriptors import descriptors_of
 from catalogue.vocab import ItemStatus
-from catalogue.web.transaction import db_session
-from thesaurus.services import browse
-
-from ..portals import PortalService
-from . import bp
+from core.errors import NotFound
+from core.web.transaction import db_session
+from search.portals import PortalService
+from search.views import bp
 
 SAME_SUBJECTS = 6
 
@@ -36,7 +35,7 @@ def record(record_id):
         except NotFound:
             g.portal = None  # a stale link still shows the work
     holdings = [item for item in work.items if item.status != ItemStatus.WITHDRAWN]
-    descriptors = [ref for ref in browse.descriptors_of(session, record_id) if not ref.deprecated]
+    descriptors = [ref for ref in descriptors_of(session, record_id) if not ref.deprecated]
     return render_template("search/record.html", record=work, holdings=holdings, descriptors=descriptors,
                            related=same_subjects(session, work.id, [d.id for d in descriptors]),
                            back=request.args.get("retour") if _local(request.args.get("retour")) else None)

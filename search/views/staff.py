@@ -10,17 +10,16 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from catalogue.accounts.permissions import EDIT_CATALOGUE, VIEW_STAFF
-from catalogue.errors import NotFound, ValidationFailed, VersionConflict
+from accounts.permissions import EDIT_CATALOGUE, VIEW_STAFF
 from catalogue.models import Record
-from catalogue.views.helpers import show_errors
-from catalogue.web.auth import require
-from catalogue.web.errors import translate
-from catalogue.web.transaction import db_session
-
-from ..forms import PortalForm, SelectionForm, VersionForm
-from ..portals import PortalService, portal_fields
-from . import bp
+from core.errors import NotFound, ValidationFailed, VersionConflict
+from core.web.auth import require
+from core.web.errors import translate
+from core.web.helpers import show_errors
+from core.web.transaction import db_session
+from search.forms import PortalForm, SelectionForm, VersionForm
+from search.portals import PortalService, portal_fields
+from search.views import bp
 
 
 def service() -> PortalService:

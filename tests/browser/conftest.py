@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.db import Database
+from core.db import Database
 from tests.support import live
 from tests.support.factories import PASSWORD
 
@@ -22,7 +22,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOCALE = "fr-FR"
 TIMEOUT_MS = 10_000
-FRENCH_CATALOGUE = (Path(__file__).resolve().parents[2] / "catalogue" / "translations" / "fr"
+FRENCH_CATALOGUE = (Path(__file__).resolve().parents[2] / "cite" / "translations" / "fr"
                     / "LC_MESSAGES" / "messages.mo")
 
 

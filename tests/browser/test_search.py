@@ -11,8 +11,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from catalogue.demo import load_demo
-from search.engines import make_engine
+from cite.demo import load_demo
+from search.engine import make_engine
 from search.indexer import drain
 from search.models import Portal
 from tests.support import live

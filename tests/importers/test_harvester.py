@@ -17,12 +17,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from catalogue import migrate
-from catalogue.cli import main
-from catalogue.db import Database
 from catalogue.models import Item, Record, RecordDescriptor
 from catalogue.services import ItemService, RecordService
 from catalogue.vocab import ItemStatus
+from cite import migrate
+from cite.cli import main
+from core.db import Database
 from importers.models import HarvestState, ImportReject, ImportRun
 from importers.oai.harvester import Harvester
 from importers.oai.http import RetryPolicy
@@ -379,6 +379,8 @@ def test_harvest_command_reports_failures_and_bad_input(database_url, tmp_path):
 
 
 def test_the_scheduled_job_harvests_the_configured_repository(target, tmp_path, monkeypatch):
+    from cite import create_app
+    from core import jobs
     from importers.jobs import scheduled_harvest
 
     pages = {None: saved("listrecords-1.xml"), TOKEN: saved("listrecords-2.xml")}
@@ -387,7 +389,12 @@ def test_the_scheduled_job_harvests_the_configured_repository(target, tmp_path, 
                             "CATALOGUE_HARVEST_URL": repository.url, "CATALOGUE_HARVEST_SOURCE": "bib-exemple",
                             "CATALOGUE_HARVEST_SET": "emploi"}.items():
             monkeypatch.setenv(name, value)
-        scheduled_harvest()
+        app = create_app()  # as `catalogue scheduler` does, from the environment
+        jobs.bind(app)
+        try:
+            scheduled_harvest()
+        finally:
+            app.extensions["catalogue.db"].dispose()
     assert repository.requests[1][0] == {"verb": "ListRecords", "metadataPrefix": "marc21", "set": "emploi"}
     assert len(harvested(target)) == 4
 
@@ -397,8 +404,11 @@ def test_the_scheduler_keeps_one_nightly_job_in_the_database(target, tmp_path):
 
     from sqlalchemy import inspect
 
-    from catalogue import create_app
-    from importers.jobs import DRAIN_JOB_ID, JOB_ID, JOBS_TABLE, MISFIRE_GRACE_SECONDS, build_scheduler
+    from cite import create_app
+    from cite.scheduler import JOBS_TABLE, build_scheduler
+    from core.jobs import MISFIRE_GRACE_SECONDS
+    from importers.jobs import JOB_ID
+    from search.jobs import DRAIN_JOB_ID
 
     app = create_app({"DATABASE_URL": target.url, "INSTANCE_DIR": str(tmp_path), "SECRET_KEY": "x",
                       "HARVEST_URL": "http://127.0.0.1:9/oai", "HARVEST_CRON": "30 3 * * *"})
@@ -420,7 +430,7 @@ def test_the_scheduler_keeps_one_nightly_job_in_the_database(target, tmp_path):
             assert conn.exec_driver_sql(f"SELECT count(*) FROM {JOBS_TABLE}").scalar() == 2  # + the search drain
         with running(build_scheduler(app)) as scheduler:
             drain = scheduler.get_job(DRAIN_JOB_ID)
-            assert drain.func_ref == "importers.jobs:scheduled_drain" and drain.trigger.interval.total_seconds() == 60
+            assert drain.func_ref == "search.jobs:scheduled_drain" and drain.trigger.interval.total_seconds() == 60
         # Without a repository: no harvest (the stored one goes), the search drain stays.
         app.config["HARVEST_URL"] = None
         with running(build_scheduler(app)) as scheduler:
@@ -443,7 +453,7 @@ def test_the_scheduler_keeps_one_nightly_job_in_the_database(target, tmp_path):
 def test_harvest_schedules_read_weekdays_as_crontab_does(line, weekdays):
     import datetime as dt
 
-    from importers.jobs import cron_trigger
+    from core.jobs import cron_trigger
 
     trigger = cron_trigger(line, "Europe/Paris")
     moment, seen = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), set()
@@ -458,7 +468,7 @@ def test_harvest_schedules_read_weekdays_as_crontab_does(line, weekdays):
 @contextlib.contextmanager
 def running(scheduler):
     """A BlockingScheduler started in a thread, stopped on exit."""
-    from importers.jobs import DRAIN_JOB_ID
+    from search.jobs import DRAIN_JOB_ID
 
     thread = threading.Thread(target=scheduler.start, daemon=True)
     thread.start()

@@ -6,14 +6,16 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from pymarc import Field, Indicators, Record as Marc, Subfield
+from pymarc import Field, Indicators, Subfield
+from pymarc import Record as Marc
 from sqlalchemy import func, select
 
-from catalogue.cli import main
 from catalogue.identifiers import normalise_isbn
-from catalogue.models import AuditEvent, Item, Record
+from catalogue.models import Item, Record
+from cite.cli import main
+from core.audit import AuditEvent
+from importers.marc.reader import read_marc
 from importers.models import ImportReject, ImportRun
-from importers.reader import read_marc
 
 
 @pytest.fixture
@@ -211,7 +213,7 @@ def test_all_the_shared_data_twice(cli, db, shared_data, backend):
 
 
 def test_a_run_that_stops_says_why_and_keeps_its_committed_batches(db, shared_data, tmp_path):
-    from importers.runner import import_file
+    from importers.marc.runner import import_file
 
     path = shared_data / "marc21-evergreen-datasets" / "lul_fre_100.mrc"
     failed = import_file(db, path, source="main-library", encoding="klingon", rejects_dir=tmp_path)

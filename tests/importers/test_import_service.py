@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import pytest
-from pymarc import Field, Indicators, Record as Marc, Subfield
+from pymarc import Field, Indicators, Subfield
+from pymarc import Record as Marc
 from sqlalchemy import func, select
 
-from catalogue.models import AuditEvent, Item, Record, RecordDescriptor, RecordSubject
+from catalogue.models import Item, Record, RecordDescriptor, RecordSubject
 from catalogue.services import ItemService, RecordService
-from importers.matching import match_key, parse_rules
+from core.audit import AuditEvent
+from importers.marc.matching import match_key, parse_rules
+from importers.marc.reader import read_marc
 from importers.models import ImportReject, ImportRun
-from importers.reader import read_marc
-from importers.services import ImportService
+from importers.services.imports import ImportService
 from tests.support.factories import make_record
 from thesaurus.models import Concept
 from thesaurus.vocab import ConceptStatus
@@ -242,17 +244,21 @@ def test_unimarc_records_go_in_with_their_flavour(db, shared_data):
 
 
 def test_incoming_subjects_suggest_thesaurus_concepts(db):
-    from importers.subjects import suggested_descriptors
+    from importers.services.subjects import suggested_descriptors
     from thesaurus.models import ConceptLabel
 
     run_import(db, book("A1", "Titre", extra=[df("650", " 7", ("a", "entretiens d'embauche"), ("2", "rameau"))]))
+    def pref(text):  # the thesaurus keeps every preferred term as a label too
+        return ConceptLabel(kind="pref", language="fr", text=text)
+
     with db.transaction() as session:
-        emploi = Concept(uri="http://example.org/c/emploi", pref_label_fr="Emploi")
+        emploi = Concept(uri="http://example.org/c/emploi", pref_label_fr="Emploi", labels=[pref("Emploi")])
         entretien = Concept(uri="http://example.org/c/entretien", pref_label_fr="Entretien d'embauche",
-                            labels=[ConceptLabel(kind="alt", language="fr", text="Entretiens d'embauche")])
+                            labels=[pref("Entretien d'embauche"),
+                                    ConceptLabel(kind="alt", language="fr", text="Entretiens d'embauche")])
         old = Concept(uri="http://example.org/c/old", pref_label_fr="emploi (ancien)",
-                      status=ConceptStatus.DEPRECATED)
-        other = Concept(uri="http://example.org/c/other", pref_label_fr="Chômage")
+                      status=ConceptStatus.DEPRECATED, labels=[pref("emploi (ancien)")])
+        other = Concept(uri="http://example.org/c/other", pref_label_fr="Chômage", labels=[pref("Chômage")])
         session.add_all([emploi, entretien, old, other])
         session.flush()
         record = only_record(session, source_id="A1")

@@ -1,9 +1,10 @@
 """Staff pages of import runs: counts, rejects with their reasons, the rejects file."""
 from __future__ import annotations
 
-from pymarc import Field, Indicators, Record as Marc, Subfield
+from pymarc import Field, Indicators, Subfield
+from pymarc import Record as Marc
 
-from importers.runner import import_file
+from importers.marc.runner import import_file
 from tests.support.factories import login, make_user
 
 

@@ -8,8 +8,8 @@ from pymarc import Field, Indicators, Record, Subfield
 
 from catalogue.identifiers import InvalidIdentifier, normalise_isbn
 from catalogue.services.validation import clean_record
-from importers.mapping import MappingError, _isbn13, isbd, to_catalogue
-from importers.reader import read_marc
+from importers.marc.mapping import MappingError, _isbn13, isbd, to_catalogue
+from importers.marc.reader import read_marc
 
 
 def df(tag: str, ind: str, *pairs: tuple[str, str]) -> Field:

@@ -8,8 +8,8 @@ import re
 import pytest
 from lxml import etree
 
-from catalogue import config as settings
 from catalogue.services import ItemService, RecordService
+from core import config as settings
 from importers.oai import MARC_NS, OAI_NS
 from tests.support.factories import record_data
 

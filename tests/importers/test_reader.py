@@ -14,9 +14,9 @@ import unicodedata
 import pymarc
 import pytest
 
-from importers import iso2709, iso5426, marc8
-from importers.flavour import detect_flavour
-from importers.reader import read_marc, write_rejects
+from importers.marc import iso2709, iso5426, marc8
+from importers.marc.flavour import detect_flavour
+from importers.marc.reader import read_marc, write_rejects
 from tests.conftest import SHARED_DATA
 
 MARC_SUFFIXES = (".mrc", ".dat", ".marc", ".xml")

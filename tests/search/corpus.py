@@ -1,4 +1,4 @@
-"""Hand-written search documents, in the shape of catalogue.projection's,
+"""Hand-written search documents, in the shape of search.projection's,
 for the conformance suite. Every expectation in test_conformance_* is
 worked out from these by hand: change one and check them all."""
 from __future__ import annotations

@@ -82,7 +82,7 @@ def test_the_search_operations_are_documented_as_public(client):
 
 
 def test_the_concepts_a_query_names_come_with_the_answer(app, client):
-    from catalogue.demo import load_demo
+    from cite.demo import load_demo
 
     database = app.extensions["catalogue.db"]
     with database.transaction() as session:

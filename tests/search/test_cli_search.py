@@ -6,10 +6,11 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from pymarc import Field, Indicators, Record as Marc, Subfield
+from pymarc import Field, Indicators, Subfield
+from pymarc import Record as Marc
 
-from catalogue.cli import main
-from search.indexer import waiting
+from cite.cli import main
+from core.outbox import waiting
 from tests.support.factories import make_record
 
 

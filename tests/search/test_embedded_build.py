@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from search.embedded import EmbeddedEngine, build
-
-from .corpus import DOCUMENTS
+from tests.search.corpus import DOCUMENTS
 
 # the corpus again and again under new ids: several batches, repeated words
 MANY = [{**doc, "id": doc["id"] + 100 * copy} for copy in range(12) for doc in DOCUMENTS]

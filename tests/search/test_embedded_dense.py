@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from search.embedded import EmbeddedEngine, dense
-
-from .corpus import DOCUMENTS, document, found, order, search
+from tests.search.corpus import DOCUMENTS, document, found, order, search
 
 QUERIES = ["formation", "formations professionnelles", "entreprise", "l'entreprise métiers", '"guide pratique"',
            "titre:formation", "auteur:dupont", "sujet:entreprise", "métier", "vae", "zzyzx", "", "numérique",

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from catalogue.models import ReindexRequest
-from search.indexer import _forget, drain, drain_quietly, rebuild, waiting
+from core.outbox import ReindexRequest, mark_record_ids, waiting
+from search.indexer import _forget, drain, drain_quietly, rebuild
 from tests.support.api import bearer
 from tests.support.factories import make_record, record_data
 from tests.support.search import app_config, elasticsearch_url, search_app  # noqa: F401  (fixtures)
-from thesaurus.indexing import mark_record_ids
 
 
 def hits(client, q: str) -> list[str]:
@@ -87,7 +86,7 @@ def test_marking_flags_the_session_for_the_edge(app):
 
 
 def test_an_unreachable_cluster_never_loses_a_change(database_url, tmp_path):
-    from catalogue import create_app
+    from cite import create_app
 
     app = create_app(app_config(database_url, tmp_path, SEARCH_ENGINE="elasticsearch",
                                 SEARCH_URL="http://127.0.0.1:9", SEARCH_INDEX="nowhere"))

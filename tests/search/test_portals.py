@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from catalogue.errors import NotFound, ValidationFailed, VersionConflict
-from catalogue.models import AuditEvent
+from core.audit import AuditEvent
+from core.errors import NotFound, ValidationFailed, VersionConflict
 from search.models import Portal
 from search.portals import PortalService
 from tests.support.factories import make_record, make_user
@@ -142,8 +142,8 @@ def test_unpublished_portals_are_hidden_from_visitors_and_delete_needs_the_versi
 
 
 def test_demo_portals_one_per_pole_twice_safe(db):
-    from catalogue.demo import load_demo
-    from catalogue.vocab import Pole
+    from cite.demo import load_demo
+    from core.vocab import Pole
 
     with db.transaction() as session:
         report = load_demo(session, accounts=False)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, select, text
 
-from catalogue.demo import load_demo
-from catalogue.lru import LRU
+from cite.demo import load_demo
+from core.lru import LRU
 from search.indexer import drain
 from search.models import Portal, QueryCount, SearchDay
-from search.service import SearchService
+from search.services import SearchService
 from tests.support.factories import make_item, make_record
 from tests.support.search import elasticsearch_url, search_app  # noqa: F401  (fixtures)
 from thesaurus.models import Concept

@@ -55,7 +55,7 @@ def works(app, db):
         PortalService(session).add_selection(portal.id, {"url": "https://example.org/aides", "title": "Les aides"},
                                              expected_version=portal.version)
     with db.transaction() as session:  # index_record wrote no outbox row: mark them all
-        from thesaurus.indexing import mark_record_ids
+        from core.outbox import mark_record_ids
         mark_record_ids(session, [plan.id, status.id, guide.id, cv.id, site.id], "test")
     index(app)
     return {"concept": creation, "plan": plan.id, "status": status.id, "guide": guide.id, "cv": cv.id,

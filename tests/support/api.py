@@ -1,7 +1,7 @@
 """Helpers for API tests: bearer headers and the pinned error shape."""
 from __future__ import annotations
 
-from .factories import make_token, make_user
+from tests.support.factories import make_token, make_user
 
 ERROR_KEYS = {"status", "code", "message", "fields", "current", "submitted", "findings"}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from catalogue.accounts.services import AccountService
+from accounts.services import AccountService
 from catalogue.services import ItemService, RecordService
 
 PASSWORD = "correct horse battery"

@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 from typing import Iterator
 
-from .postgres import free_port
+from tests.support.postgres import free_port
 
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
@@ -70,7 +70,7 @@ def live_server(database_url: str, instance_dir: str | os.PathLike | None = None
     # repository root on the path in case the package is not installed.
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    command = [sys.executable, "-c", "from catalogue.cli import main; main()",
+    command = [sys.executable, "-c", "from cite.cli import main; main()",
                "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads), "--workers", str(workers)]
     out_path = instance_dir / "server.out"
     err_path = instance_dir / "server.err"

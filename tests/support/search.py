@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from catalogue import create_app
+from cite import create_app
 from tests.support.noida import elasticsearch_url  # noqa: F401  (a fixture)
 
 ENGINES = ["embedded", "elasticsearch"]

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from catalogue.errors import NotFound, ValidationFailed
-from catalogue.models import AuditEvent, Record, RecordDescriptor, ReindexRequest
+from catalogue.models import Record, RecordDescriptor
+from core.audit import AuditEvent
+from core.errors import NotFound, ValidationFailed
+from core.outbox import ReindexRequest
+from importers.services.alignment import AlignmentService
 from tests.importers.test_import_service import book, df, run_import
 from tests.support.factories import make_user
 from tests.thesaurus.support import edit, make_concept
-from thesaurus.services.alignment import AlignmentService
 
 
 def heading(text: str, vocabulary: str = "rameau"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from catalogue.schema import metadata
+from cite.schema import metadata
 from tests.support.factories import make_record
 from tests.thesaurus.skos_samples import VERSION_1, VERSION_2, read_text
 from tests.thesaurus.support import edit, make_concept
@@ -28,9 +28,9 @@ def token(db) -> str | None:
 def test_what_lookups_by_name_read_is_watched_by_triggers(db, backend):
     """A later migration that rebuilds a table (SQLite's batch mode copies
     it) would drop its triggers silently: this would fail. So would a lookup
-    starting to read a column no trigger watches (search.service)."""
+    starting to read a column no trigger watches (search.services)."""
     assert set(WATCHED) <= set(metadata.tables)
-    from search.service import _CONCEPTS, _NAMED
+    from search.services import _CONCEPTS, _NAMED
     read = {(column.table.name, column.name) for statement in (_NAMED, _CONCEPTS)
             for column in _columns_read(statement)}
     assert read <= {(table, column) for table, columns in WATCHED.items() for column in columns}

@@ -6,7 +6,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from catalogue.cli import main
+from cite.cli import main
 from tests.thesaurus.skos_samples import VERSION_1, VERSION_2, WITH_CYCLE, WITH_ENTITY
 
 

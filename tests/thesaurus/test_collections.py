@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from catalogue.models import AuditEvent
-from catalogue.vocab import Pole
+from core.audit import AuditEvent
+from core.vocab import Pole
 from tests.support.factories import csrf_token, login, make_user
 from thesaurus.models import ConceptCollection
 from thesaurus.services.imports import ThesaurusImportService

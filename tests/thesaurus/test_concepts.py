@@ -6,10 +6,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from catalogue.errors import NotFound, ThesaurusRuleViolation, ValidationFailed, VersionConflict
-from catalogue.models import AuditEvent, RecordDescriptor
+from catalogue.models import RecordDescriptor
+from core.audit import AuditEvent
+from core.errors import NotFound, ValidationFailed, VersionConflict
 from tests.support.factories import make_record, make_user
 from tests.thesaurus.support import edit, index_record, make_concept
+from thesaurus.errors import ThesaurusRuleViolation
 from thesaurus.models import CollectionMember, Concept, ConceptCollection, ConceptMapping, HeadingMapping
 from thesaurus.services.concepts import ConceptService
 from thesaurus.services.rules import LANGUAGE_TAG

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from catalogue.errors import ThesaurusRuleViolation
-from catalogue.models import AuditEvent, ReindexRequest
+from core.audit import AuditEvent
+from core.outbox import ReindexRequest
 from tests.support.factories import make_record
 from tests.thesaurus.skos_samples import EX, RDF_XML, VERSION_1, VERSION_2, WITH_CYCLE, read_text
 from tests.thesaurus.support import index_record
+from thesaurus.errors import ThesaurusRuleViolation
 from thesaurus.models import Concept, ConceptCollection, ConceptLabel, ConceptRelation
 from thesaurus.services.imports import ThesaurusImportService
 from thesaurus.skos.read import read

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from catalogue.models import ReindexRequest
-from catalogue.projection import search_document, search_documents
 from catalogue.services import RecordService
 from catalogue.services.snapshots import record_fields
+from core.outbox import ReindexRequest
+from search.projection import search_document, search_documents
 from tests.support.factories import make_record
 from tests.thesaurus.support import edit, index_record, make_concept
 from thesaurus.indexing import ancestors, descendants, mark_records
@@ -173,7 +173,7 @@ def test_edit_checks_stay_fast_on_a_large_hierarchy(db, size):
                                                   for i in range(1, size + 1) if i % 40 != 1])
     started = time.perf_counter()
     findings = []
-    from catalogue.errors import ThesaurusRuleViolation
+    from thesaurus.errors import ThesaurusRuleViolation
     try:
         edit(db, "move", 1, [40])
     except ThesaurusRuleViolation as error:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from catalogue.models import AuditEvent, ReindexRequest
+from core.audit import AuditEvent
+from core.outbox import ReindexRequest
 from tests.support.api import assert_error, bearer
 from tests.support.factories import record_data
 from tests.thesaurus.support import edit, make_concept
@@ -103,8 +104,8 @@ def test_clean_record_takes_descriptors_only_when_given():
 
     import pytest
 
-    from catalogue.errors import ValidationFailed
     from catalogue.services.validation import clean_record
+    from core.errors import ValidationFailed
 
     today = dt.date(2026, 11, 21)
     assert "descriptors" not in clean_record(record_data(), today=today)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from catalogue.models import AuditEvent
+from core.audit import AuditEvent
 from thesaurus.models import Concept
 from thesaurus.services.imports import ThesaurusImportService
 from thesaurus.services.lookup import autocomplete

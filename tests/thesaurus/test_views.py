@@ -17,7 +17,7 @@ from thesaurus.models import Concept, ConceptLabel
 
 EN = {"Accept-Language": "en"}
 VAE = "Validation des acquis de l'expérience"
-MO = Path(__file__).resolve().parents[2] / "catalogue" / "translations" / "fr" / "LC_MESSAGES" / "messages.mo"
+MO = Path(__file__).resolve().parents[2] / "cite" / "translations" / "fr" / "LC_MESSAGES" / "messages.mo"
 
 
 def french(message: str, **params) -> str:

@@ -3,19 +3,20 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 
-from catalogue.accounts.permissions import EDIT_THESAURUS, VIEW_STAFF
-from catalogue.api.common import api_user, blueprint, db_session, documented, page, require_api
-
-from ..services import browse
-from ..vocab import LabelKind
-from . import schemas
+from accounts.permissions import EDIT_THESAURUS, VIEW_STAFF
+from core.web.api import api_user, blueprint, db_session, documented, page, require_api
+from thesaurus.api import schemas
+from thesaurus.services import browse
+from thesaurus.services.concepts import ConceptService
+from thesaurus.services.lookup import autocomplete as lookup
+from thesaurus.services.validation import check_stored
+from thesaurus.views.common import match_json
+from thesaurus.vocab import LabelKind
 
 blp = blueprint("concepts", "The shared thesaurus: concepts, their labels and relations, and its checks.")
 
 
 def _service():
-    from ..services.concepts import ConceptService
-
     return ConceptService(db_session(), api_user(), base_uri=current_app.config["THESAURUS_BASE_URI"])
 
 
@@ -81,10 +82,6 @@ def create_concept(data):
 def autocomplete(args):
     """Concepts with a preferred label or entry term starting with ``q``,
     accents and case ignored; an entry term says which concept it leads to."""
-    from thesaurus.views.common import match_json
-
-    from ..services.lookup import autocomplete as lookup
-
     matches = lookup(db_session(), args["q"], limit=args["limit"], include_deprecated=args["include_deprecated"])
     return {"items": [match_json(m) for m in matches]}
 
@@ -174,8 +171,6 @@ def deprecate_concept(data, concept_id):
 @documented(blp, 401, 403)
 def check_thesaurus():
     """Every check on the stored thesaurus, as ``catalogue thesaurus check`` runs them."""
-    from ..services.validation import check_stored
-
     findings = check_stored(db_session())
     errors = sum(1 for f in findings if f.is_error)
     return {"errors": errors, "warnings": len(findings) - errors, "findings": [f.as_dict() for f in findings]}

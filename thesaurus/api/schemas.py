@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from catalogue.api.schemas import PageArgs, Strict, page_of
-
-from ..vocab import ConceptStatus, LabelKind, NoteKind
+from core.web.api import PageArgs, Strict, page_of
+from thesaurus.vocab import ConceptStatus, LabelKind, NoteKind
 
 
 class LabelIn(Strict):
@@ -167,31 +166,3 @@ class CheckReport(Schema):
     errors = fields.Integer()
     warnings = fields.Integer()
     findings = fields.List(fields.Nested(Finding))
-
-
-class HeadingArgs(PageArgs):
-    q = fields.String(metadata={"description": "Start of the heading (accents and case ignored)."})
-
-
-class HeadingRow(Schema):
-    heading_key = fields.String()
-    heading = fields.String()
-    vocabulary = fields.String(allow_none=True)
-    records = fields.Integer(metadata={"description": "Records carrying it."})
-    suggestion = fields.Nested(ConceptRef, allow_none=True)
-
-
-HeadingPage = page_of(HeadingRow)
-
-
-class MapIn(Strict):
-    heading_key = fields.String(required=True)
-    concept_id = fields.Integer(required=True)
-
-
-class Mapping(Schema):
-    id = fields.Integer()
-    heading_key = fields.String()
-    heading = fields.String()
-    concept = fields.Nested(ConceptRef)
-    records_indexed = fields.Integer(metadata={"description": "Records that got the descriptor now."})

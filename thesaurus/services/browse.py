@@ -3,7 +3,7 @@
 Nothing here writes. Every function takes a session and returns plain
 dataclasses or model rows, so the public pages, the staff pages and the API
 show one and the same thesaurus. Labels are sorted by their folded key
-(``thesaurus.text.fold``), so "Écrire" files under E, as readers expect.
+(``core.text.fold``), so "Écrire" files under E, as readers expect.
 """
 from __future__ import annotations
 
@@ -13,16 +13,22 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from catalogue.db import paginate
-from catalogue.errors import NotFound
-from catalogue.i18n import N_
-from catalogue.models import AuditEvent, Record, RecordDescriptor
-
-from ..models import (
-    CollectionMember, Concept, ConceptCollection, ConceptLabel, ConceptNote, ConceptRelation, ConceptScheme,
+from core.audit import AuditEvent
+from core.db import paginate
+from core.errors import NotFound
+from core.i18n import N_
+from core.text import fold
+from thesaurus.models import (
+    CollectionMember,
+    Concept,
+    ConceptCollection,
+    ConceptLabel,
+    ConceptNote,
+    ConceptRelation,
+    ConceptScheme,
 )
-from ..text import fold
-from ..vocab import ConceptStatus, LabelKind, RelationKind
+from thesaurus.usage import usage
+from thesaurus.vocab import ConceptStatus, LabelKind, RelationKind
 
 BROADER = RelationKind.BROADER.value
 RELATED = RelationKind.RELATED.value
@@ -124,14 +130,13 @@ def descendants_and_self(session: Session, concept_id: int):
 
 
 def records_of(session: Session, concept_id: int, *, include_narrower: bool = True,
-               page: int = 1, size: int = 20) -> tuple[list[Record], int]:
-    """Records indexed with the concept (or any narrower concept), by title."""
+               page: int = 1, size: int = 20) -> tuple[list, int]:
+    """Works indexed with the concept (or any narrower concept), by title
+    (the catalogue says which: thesaurus.usage)."""
     get_concept(session, concept_id)
     ids = descendants_and_self(session, concept_id) if include_narrower else select(
-        func.cast(concept_id, RecordDescriptor.concept_id.type))
-    indexed = select(RecordDescriptor.record_id).where(RecordDescriptor.concept_id.in_(ids))
-    query = select(Record).where(Record.id.in_(indexed)).order_by(Record.title, Record.id)
-    return paginate(session, query, page=page, size=size)
+        func.cast(concept_id, Concept.id.type))
+    return usage().works(session, ids, page=page, size=size)
 
 
 @dataclass(frozen=True)
@@ -226,12 +231,6 @@ def concept_for_term(session: Session, text: str) -> Concept | None:
     return session.get(Concept, ids.pop()) if len(ids) == 1 else None
 
 
-def descriptors_of(session: Session, record_id: int) -> list[ConceptRef]:
-    """The record's descriptors, by French label."""
-    return refs(session, session.scalars(select(RecordDescriptor.concept_id)
-                                         .where(RecordDescriptor.record_id == record_id)))
-
-
 def history(session: Session, concept_id: int, *, page: int = 1, size: int = 50) -> tuple[list[AuditEvent], int]:
     """Who changed the concept and when, most recent first."""
     query = (select(AuditEvent).where(AuditEvent.entity_type == "concept", AuditEvent.entity_id == concept_id)
@@ -240,5 +239,5 @@ def history(session: Session, concept_id: int, *, page: int = 1, size: int = 50)
 
 
 __all__ = ["ConceptPage", "ConceptRef", "TreeNode", "children",
-           "collection_members", "collections", "concept_for_term", "concept_list", "concept_page", "descriptors_of",
+           "collection_members", "collections", "concept_for_term", "concept_list", "concept_page",
            "history", "records_of", "ref", "refs"]

@@ -1,4 +1,4 @@
-"""The concepts' names' change token (catalogue.models.ChangeToken).
+"""The concepts' names' change token (thesaurus.models.ChangeToken).
 
 Database triggers (migration 0004) give it a new value on every write to
 concept labels, and to a concept's URI, French preferred label, status or
@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalogue.models import ChangeToken
+from thesaurus.models import ChangeToken
 
 NAMES = "concept_names"
 _TOKEN = select(ChangeToken.token).where(ChangeToken.name == NAMES)

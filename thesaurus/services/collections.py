@@ -5,12 +5,11 @@ and imports never touch it.
 """
 from __future__ import annotations
 
-from catalogue.errors import NotFound, ValidationFailed
-from catalogue.i18n import N_
-from catalogue.services.base import Service
-from catalogue.vocab import Pole
-
-from ..models import ConceptCollection
+from core.errors import NotFound, ValidationFailed
+from core.i18n import N_
+from core.services import Service
+from core.vocab import Pole
+from thesaurus.models import ConceptCollection
 
 
 class CollectionService(Service):

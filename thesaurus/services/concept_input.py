@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalogue.errors import ValidationFailed
-from catalogue.i18n import N_
+from core.errors import ValidationFailed
+from core.i18n import N_
 from thesaurus.models import Concept, ConceptRelation
 from thesaurus.vocab import ConceptStatus, LabelKind, NoteKind, RelationKind
 

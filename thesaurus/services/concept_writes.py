@@ -10,11 +10,10 @@ from __future__ import annotations
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from core.text import fold
 from thesaurus.models import Concept, ConceptLabel, ConceptNote, ConceptRelation
-from thesaurus.text import fold
+from thesaurus.services.concept_input import relations_of
 from thesaurus.vocab import LabelKind, RelationKind
-
-from .concept_input import relations_of
 
 RELATIONS = ConceptRelation.__table__
 

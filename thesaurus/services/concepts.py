@@ -14,25 +14,34 @@ from contextlib import contextmanager
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from catalogue.config import SETTINGS
-from catalogue.db import paginate, utcnow
-from catalogue.errors import NotFound, ValidationFailed, VersionConflict
-from catalogue.i18n import N_
-from catalogue.models import AuditEvent
-from catalogue.services.base import Service
-from catalogue.services.snapshots import diff
+from core.audit import AuditEvent, diff
+from core.config import SETTINGS
+from core.db import paginate, utcnow
+from core.errors import NotFound, ValidationFailed, VersionConflict
+from core.i18n import N_
+from core.services import Service
+from core.text import fold
 from thesaurus import indexing
-from thesaurus.models import (
-    Concept, ConceptLabel, ConceptScheme, HeadingMapping,
+from thesaurus.models import Concept, ConceptLabel, ConceptScheme, HeadingMapping
+from thesaurus.services import rules
+from thesaurus.services.concept_input import (
+    clean_concept,
+    concept_fields,
+    concept_snapshot,
+    label_text,
+    relations_of,
 )
-from thesaurus.text import fold
+from thesaurus.services.concept_writes import (
+    add_related,
+    denormalise,
+    pref_in,
+    remove_related,
+    set_broader,
+    set_labels,
+    set_notes,
+)
+from thesaurus.services.merge import merge_concepts
 from thesaurus.vocab import ConceptStatus, LabelKind, RelationKind
-
-from . import rules
-from .concept_input import clean_concept, concept_fields, concept_snapshot, label_text, relations_of
-from .concept_writes import (
-    add_related, denormalise, pref_in, remove_related, set_broader, set_labels, set_notes,
-)
 
 DEFAULT_BASE_URI = next(s.default for s in SETTINGS if s.name == "CATALOGUE_THESAURUS_BASE_URI")
 LABEL_FIELDS = {"pref_labels": LabelKind.PREF, "alt_labels": LabelKind.ALT, "hidden_labels": LabelKind.HIDDEN}
@@ -226,8 +235,6 @@ class ConceptService(Service):
     def merge(self, loser_id: int, survivor_id: int, *, version: int | None = None) -> Concept:
         """Merge ``loser_id`` into ``survivor_id`` and return the survivor (see
         thesaurus.services.merge)."""
-        from .merge import merge_concepts
-
         loser, survivor = self.get(loser_id), self.get(survivor_id)
         self._check_version(loser, version, {"into": survivor_id})
         return merge_concepts(self, loser, survivor)

@@ -17,19 +17,18 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from catalogue.errors import ThesaurusRuleViolation
-from catalogue.services.base import Service
-
-from .. import store
-from ..indexing import descendants, mark_records
-from ..models import ConceptScheme
-from ..overlay import compare, overlay
-from ..skos.checks import check
-from ..skos.checks_labels import name
-from ..skos.findings import Finding, errors_in, finding
-from ..skos.graph import SkosGraph
-from ..skos.read import normalise
-from .validation import deprecated_in_use
+from core.services import Service
+from thesaurus import store
+from thesaurus.errors import ThesaurusRuleViolation
+from thesaurus.indexing import descendants, mark_records
+from thesaurus.models import ConceptScheme
+from thesaurus.overlay import compare, overlay
+from thesaurus.services.validation import deprecated_in_use
+from thesaurus.skos.checks import check
+from thesaurus.skos.checks_labels import name
+from thesaurus.skos.findings import Finding, errors_in, finding
+from thesaurus.skos.graph import SkosGraph
+from thesaurus.skos.read import normalise
 
 REINDEX_REASON = "thesaurus.import"
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import Concept, ConceptLabel
-from ..text import fold
-from ..vocab import ConceptStatus, LabelKind
-from .browse import ConceptRef, refs
+from core.text import fold
+from thesaurus.models import Concept, ConceptLabel
+from thesaurus.services.browse import ConceptRef, refs
+from thesaurus.vocab import ConceptStatus, LabelKind
 
 
 @dataclass(frozen=True)

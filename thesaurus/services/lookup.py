@@ -1,6 +1,6 @@
 """Concept autocomplete over preferred labels and entry terms.
 
-Typed text is folded (``thesaurus.text.fold``: no case, no accents) and
+Typed text is folded (``core.text.fold``: no case, no accents) and
 matched as a prefix of the labels' folded keys with a range scan
 ``key >= p AND key < p + U+FFFF`` on the ``concept_labels.key`` index: no
 LIKE, whose escaping and collation rules differ between SQLite and
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, String, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from ..models import Concept, ConceptLabel
-from ..text import fold
-from ..vocab import ConceptStatus, LabelKind
+from core.text import fold
+from thesaurus.models import Concept, ConceptLabel
+from thesaurus.vocab import ConceptStatus, LabelKind
 
 MAX_LIMIT = 50
 

@@ -10,17 +10,24 @@ from __future__ import annotations
 
 from sqlalchemy import delete, insert, select, update
 
-from catalogue.errors import ValidationFailed
-from catalogue.i18n import N_
-from catalogue.models import AuditEvent, Record, RecordDescriptor
-from catalogue.services.snapshots import diff
+from core.audit import diff
+from core.errors import ValidationFailed
+from core.i18n import N_
+from core.outbox import mark_record_ids
+from core.text import fold
 from thesaurus import indexing
-from thesaurus.models import CollectionMember, Concept, ConceptLabel, ConceptMapping, ConceptRelation, HeadingMapping
-from thesaurus.text import fold
+from thesaurus.models import (
+    CollectionMember,
+    Concept,
+    ConceptLabel,
+    ConceptMapping,
+    ConceptRelation,
+    HeadingMapping,
+)
+from thesaurus.services import rules
+from thesaurus.services.concept_input import concept_fields, relations_of
+from thesaurus.usage import usage
 from thesaurus.vocab import ConceptStatus, LabelKind, RelationKind
-
-from . import rules
-from .concept_input import concept_fields, relations_of
 
 RELATIONS = ConceptRelation.__table__
 
@@ -39,17 +46,18 @@ def merge_concepts(service, loser: Concept, survivor: Concept) -> Concept:
 
     # Records whose documents change: the loser's (their descriptor changes),
     # the survivor's if it gains labels, and those below the loser (their path).
-    moved_records = indexing.records_indexed_with(session, [loser.id])
-    marked = moved_records | indexing.records_indexed_with(session, indexing.descendants(session, [loser.id]))
+    works = usage()
+    marked = works.records(session, {loser.id} | indexing.descendants(session, [loser.id]))
     if new_labels:
-        marked |= indexing.records_indexed_with(session, [survivor.id])
+        marked |= works.records(session, [survivor.id])
 
     before = [concept_fields(session, loser), concept_fields(session, survivor)]
     with service._writing(loser, {"into": survivor.id}):
         survivor.labels.extend(ConceptLabel(kind=kind, language=language, text=text, key=fold(text))
                                for kind, language, text in new_labels)
         _move_hierarchy(service, loser, survivor, children, related)
-        _move_links(service, loser, survivor, moved_records)
+        _move_links(service, loser, survivor)
+        works.hand_over(session, loser, survivor, actor_id=service.actor_id, now=service.clock())
         loser.status, loser.replaced_by_id, loser.top_concept = ConceptStatus.DEPRECATED, survivor.id, False
         now = service.clock()
         for concept in (loser, survivor):
@@ -60,7 +68,7 @@ def merge_concepts(service, loser: Concept, survivor: Concept) -> Concept:
         changes["merge"] = [loser.id, survivor.id]
         service.audit.log("concept.merge", "concept", concept.id, record_id=None, label=concept.pref_label_fr,
                           changes=changes)
-    indexing.mark_record_ids(session, marked, "concept.merge", now=service.clock())
+    mark_record_ids(session, marked, "concept.merge", now=service.clock())
     return survivor
 
 
@@ -116,9 +124,9 @@ def _move_hierarchy(service, loser, survivor, children, related) -> None:
         session.execute(insert(RELATIONS), rows)
 
 
-def _move_links(service, loser, survivor, moved_records: set[int]) -> None:
-    """Mappings, headings, collections, replacements and records."""
-    session, now = service.session, service.clock()
+def _move_links(service, loser, survivor) -> None:
+    """Mappings, headings, collections and replacements (the records: ConceptUsage.hand_over)."""
+    session = service.session
     have = {(m.kind, m.uri) for m in survivor.mappings}
     for mapping in list(loser.mappings):
         loser.mappings.remove(mapping)
@@ -135,19 +143,3 @@ def _move_links(service, loser, survivor, moved_records: set[int]) -> None:
     if collections - theirs:
         session.execute(insert(members), [{"collection_id": c, "concept_id": survivor.id}
                                           for c in sorted(collections - theirs)])
-    if not moved_records:
-        return
-    descriptors = RecordDescriptor.__table__
-    indexed = set(session.scalars(select(descriptors.c.record_id).where(descriptors.c.concept_id == survivor.id)))
-    session.execute(delete(descriptors).where(descriptors.c.concept_id == loser.id))
-    fresh = sorted(moved_records - indexed)
-    if fresh:
-        session.execute(insert(descriptors), [{"record_id": r, "concept_id": survivor.id, "added_at": now,
-                                               "added_by_id": service.actor_id} for r in fresh])
-    # Each record's history says why its descriptor changed (one short event per record).
-    titles = dict(session.execute(select(Record.id, Record.title).where(Record.id.in_(moved_records))).all())
-    session.execute(insert(AuditEvent), [
-        {"at": now, "actor_id": service.actor_id, "action": "update", "entity_type": "record", "entity_id": r,
-         "record_id": r, "label": titles.get(r, "")[:500],
-         "changes": {"descriptors": [loser.pref_label_fr, survivor.pref_label_fr]}}
-        for r in sorted(moved_records)])

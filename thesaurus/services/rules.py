@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalogue.errors import ThesaurusRuleViolation
-from thesaurus.indexing import chunks, descendants
+from core.outbox import chunks
+from core.text import fold
+from thesaurus.errors import ThesaurusRuleViolation
+from thesaurus.indexing import descendants
 from thesaurus.models import Concept, ConceptLabel, ConceptRelation
 from thesaurus.skos.findings import CODES, Finding, errors_in, finding
-from thesaurus.text import fold
 from thesaurus.vocab import ConceptStatus, LabelKind, RelationKind
 
 # BCP 47 (RFC 5646) well-formedness, without the registry: language, extlang,

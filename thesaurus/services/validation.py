@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from catalogue.models import RecordDescriptor
-
-from .. import store
-from ..skos.checks import check
-from ..skos.checks_labels import name
-from ..skos.findings import Finding, finding
-from ..skos.graph import SkosGraph
+from thesaurus import store
+from thesaurus.skos.checks import check
+from thesaurus.skos.checks_labels import name
+from thesaurus.skos.findings import Finding, finding
+from thesaurus.skos.graph import SkosGraph
+from thesaurus.usage import usage
 
 
 def check_stored(session: Session, scheme_uri: str | None = None) -> list[Finding]:
@@ -33,11 +31,9 @@ def deprecated_in_use(session: Session, graph: SkosGraph, ids: dict[str, int],
                   if uri in ids and graph.concepts[uri].status == "deprecated"}
     if not deprecated:
         return []
-    counts = session.execute(select(RecordDescriptor.concept_id, func.count())
-                             .where(RecordDescriptor.concept_id.in_(list(deprecated)))
-                             .group_by(RecordDescriptor.concept_id))
+    counts = usage().counts(session, deprecated)
     found = []
-    for concept_id, count in sorted(counts):
+    for concept_id, count in sorted(counts.items()):
         uri = deprecated[concept_id]
         found.append(finding("deprecated_in_use", [uri], concept=name(graph, uri), count=str(count)))
     return found

@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from .findings import finding
-from .graph import CollectionData, ConceptData, Label, Note, SchemeData, SkosGraph
-from .terms import DC, DCT, ISO_THES, OWL, RDF, RDFS, SKOS, SKOS_TERMS, SKOSXL, STATUS_CANDIDATE
+from thesaurus.skos.findings import finding
+from thesaurus.skos.graph import CollectionData, ConceptData, Label, Note, SchemeData, SkosGraph
+from thesaurus.skos.terms import DC, DCT, ISO_THES, OWL, RDF, RDFS, SKOS, SKOS_TERMS, SKOSXL, STATUS_CANDIDATE
 
 # Predicate -> what it means here. Sub-properties declared in the file
 # (rdfs:subPropertyOf) are read as their SKOS super-property.

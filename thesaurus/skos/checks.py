@@ -13,12 +13,17 @@ a language, a missing French label, a label clash in the scheme).
 """
 from __future__ import annotations
 
-from .checks_labels import label_clashes, label_problems, name
-from .checks_links import identifier_problems, mapping_problems, omitted_inverses
-from .checks_structure import (Hierarchy, disconnected_clusters, hierarchy_cycles, relation_problems,
-                               scheme_problems)
-from .findings import ERROR, Finding, finding
-from .graph import SkosGraph
+from thesaurus.skos.checks_labels import label_clashes, label_problems, name
+from thesaurus.skos.checks_links import identifier_problems, mapping_problems, omitted_inverses
+from thesaurus.skos.checks_structure import (
+    Hierarchy,
+    disconnected_clusters,
+    hierarchy_cycles,
+    relation_problems,
+    scheme_problems,
+)
+from thesaurus.skos.findings import ERROR, Finding, finding
+from thesaurus.skos.graph import SkosGraph
 
 
 def check(graph: SkosGraph, *, focus: set[str] | None = None) -> list[Finding]:

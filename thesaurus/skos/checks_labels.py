@@ -7,8 +7,8 @@ from functools import lru_cache
 
 from babel import Locale
 
-from .findings import finding
-from .graph import SkosGraph
+from thesaurus.skos.findings import finding
+from thesaurus.skos.graph import SkosGraph
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _UNTIDY = re.compile(r"^\s|\s$|\s\s")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from .checks_labels import name
-from .findings import finding
-from .graph import SkosGraph
+from thesaurus.skos.checks_labels import name
+from thesaurus.skos.findings import finding
+from thesaurus.skos.graph import SkosGraph
 
 # An absolute IRI: a scheme, then no character RFC 3987 forbids.
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]*")

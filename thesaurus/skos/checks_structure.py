@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .checks_labels import name
-from .findings import finding
-from .graph import SkosGraph
+from thesaurus.skos.checks_labels import name
+from thesaurus.skos.findings import finding
+from thesaurus.skos.graph import SkosGraph
 
 
 class Hierarchy:

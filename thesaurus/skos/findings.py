@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 
-from catalogue.i18n import N_
+from core.i18n import N_
 
 ERROR = "error"
 WARNING = "warning"

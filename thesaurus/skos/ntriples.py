@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import re
 
-from .checks_labels import valid_language_tag
-from .findings import finding
-from .graph import SkosGraph
-from .terms import SKOS
-
+from thesaurus.skos.checks_labels import valid_language_tag
+from thesaurus.skos.findings import finding
+from thesaurus.skos.graph import SkosGraph
+from thesaurus.skos.terms import SKOS
 
 # One canonical N-Triples line: subject, predicate, object. IRIs may hold
 # spaces in lenient mode, hence <[^>]*> rather than splitting on spaces; a

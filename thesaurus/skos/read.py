@@ -15,12 +15,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from lxml import etree
 
-from catalogue.errors import CatalogueError
-from catalogue.i18n import N_
-
-from .build import GraphBuilder
-from .graph import SkosGraph
-from .ntriples import report_language_tags, skos_terms_in, triples
+from core.errors import CatalogueError
+from core.i18n import N_
+from thesaurus.skos.build import GraphBuilder
+from thesaurus.skos.graph import SkosGraph
+from thesaurus.skos.ntriples import report_language_tags, skos_terms_in, triples
 
 
 class SkosReadError(CatalogueError):

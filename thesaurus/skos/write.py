@@ -13,8 +13,8 @@ from collections import Counter, defaultdict
 
 import pyoxigraph as ox
 
-from .graph import SkosGraph
-from .terms import DCT, ISO_THES, OWL, RDF, RDFS, SKOS, STATUS_CANDIDATE, XSD
+from thesaurus.skos.graph import SkosGraph
+from thesaurus.skos.terms import DCT, ISO_THES, OWL, RDF, RDFS, SKOS, STATUS_CANDIDATE, XSD
 
 _FORMATS = {"turtle": ox.RdfFormat.TURTLE, "rdfxml": ox.RdfFormat.RDF_XML, "ntriples": ox.RdfFormat.N_TRIPLES}
 _PREFIXES = {"skos": SKOS, "dct": DCT, "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "iso-thes": ISO_THES}

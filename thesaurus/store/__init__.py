@@ -1,6 +1,6 @@
 """The stored thesaurus, read as a ``SkosGraph`` (``load``, ``load_graph``)
 and written back in bulk by imports (``apply``)."""
-from .load import Stored, as_utc, load, load_graph
-from .write import apply
+from thesaurus.store.load import Stored, as_utc, load, load_graph
+from thesaurus.store.write import apply
 
 __all__ = ["Stored", "apply", "as_utc", "load", "load_graph"]

@@ -15,12 +15,18 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import (
-    CollectionMember, Concept, ConceptCollection, ConceptLabel, ConceptMapping, ConceptNote,
-    ConceptRelation, ConceptScheme,
+from thesaurus.models import (
+    CollectionMember,
+    Concept,
+    ConceptCollection,
+    ConceptLabel,
+    ConceptMapping,
+    ConceptNote,
+    ConceptRelation,
+    ConceptScheme,
 )
-from ..skos.graph import CollectionData, ConceptData, Label, Note, SchemeData, SkosGraph
-from ..vocab import RelationKind
+from thesaurus.skos.graph import CollectionData, ConceptData, Label, Note, SchemeData, SkosGraph
+from thesaurus.vocab import RelationKind
 
 BROADER = RelationKind.BROADER.value
 RELATED = RelationKind.RELATED.value

@@ -2,14 +2,14 @@
 
 An import touches tens of thousands of rows (UNESCO: 4,500 concepts, 45,000
 labels, 17,000 relations), so rows go through Core executemany statements
-(``catalogue.bulk.BulkInsert``) rather than ORM units of work. Only the
+(``core.bulk.BulkInsert``) rather than ORM units of work. Only the
 concepts an import adds or changes are written: a changed concept's labels,
 notes, mappings, outgoing relations and memberships are deleted and
 inserted again from the graph, which is simpler than diffing each and costs
 little for the few concepts a re-import usually changes.
 
 Ids of new concepts and collections are allocated up front
-(``catalogue.bulk.allocate_ids``) so relations between new rows can be
+(``core.bulk.allocate_ids``) so relations between new rows can be
 written in the same pass. Links between new rows (replacement, parent
 collection) are set by a second UPDATE, because each row is checked against
 its foreign keys as it is inserted.
@@ -19,17 +19,22 @@ from __future__ import annotations
 from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy.orm import Session
 
-from catalogue.bulk import BulkInsert, allocate_ids
-
-from ..models import (
-    CollectionMember, Concept, ConceptCollection, ConceptLabel, ConceptMapping, ConceptNote,
-    ConceptRelation, ConceptScheme,
+from core.bulk import BulkInsert, allocate_ids
+from core.text import fold
+from thesaurus.models import (
+    CollectionMember,
+    Concept,
+    ConceptCollection,
+    ConceptLabel,
+    ConceptMapping,
+    ConceptNote,
+    ConceptRelation,
+    ConceptScheme,
 )
-from ..overlay import Changes, memberships
-from ..skos.graph import ConceptData, SkosGraph
-from ..text import fold
-from ..vocab import ConceptStatus, RelationKind
-from .load import Stored, as_utc
+from thesaurus.overlay import Changes, memberships
+from thesaurus.skos.graph import ConceptData, SkosGraph
+from thesaurus.store.load import Stored, as_utc
+from thesaurus.vocab import ConceptStatus, RelationKind
 
 CHUNK = 5000  # ids per IN list, well below SQLite's bound-parameter limit
 CONCEPTS = Concept.__table__

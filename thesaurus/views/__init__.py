@@ -1,16 +1,15 @@
 """Thesaurus pages: public browsing (no login, no cookie) and the staff
-screens where documentalists edit concepts and align incoming headings."""
+screens where documentalists edit concepts."""
 from flask import Blueprint
+from flask_babel import gettext
 
-bp = Blueprint("thesaurus", __name__)
+from thesaurus.vocab import ConceptStatus, LabelKind, NoteKind
+
+bp = Blueprint("thesaurus", __name__, template_folder="../templates")
 
 
 @bp.context_processor
 def _helpers():
-    from flask_babel import gettext
-
-    from ..vocab import ConceptStatus, LabelKind, NoteKind
-
     def labeller(vocabulary):
         return lambda code: gettext(vocabulary(code).label) if code in vocabulary.values() else code
 
@@ -18,4 +17,4 @@ def _helpers():
             "concept_status": labeller(ConceptStatus)}
 
 
-from . import editing, headings, public, staff  # noqa: E402,F401  (routes register on bp)
+from thesaurus.views import editing, public, staff  # noqa: E402,F401  (routes register on bp)

@@ -6,11 +6,12 @@ from flask import current_app
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 
-from catalogue.errors import ValidationFailed
-from catalogue.i18n import N_
-from catalogue.web.transaction import db_session
-
-from ..services import browse
+from core.errors import ValidationFailed
+from core.i18n import N_
+from core.web.transaction import db_session
+from thesaurus.services import browse
+from thesaurus.services.concepts import ConceptService
+from thesaurus.services.lookup import autocomplete as lookup
 
 
 def locale() -> str:
@@ -18,8 +19,6 @@ def locale() -> str:
 
 
 def concept_service():
-    from ..services.concepts import ConceptService
-
     return ConceptService(db_session(), current_user._get_current_object(),
                           base_uri=current_app.config["THESAURUS_BASE_URI"])
 
@@ -42,8 +41,6 @@ def match_json(match) -> dict:
 
 
 def autocomplete(text: str, limit: int = 10, include_deprecated: bool = False) -> list[dict]:
-    from ..services.lookup import autocomplete as lookup
-
     if not (text or "").strip():
         return []
     return [match_json(m) for m in lookup(db_session(), text, limit=limit, include_deprecated=include_deprecated)]

@@ -12,19 +12,19 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from flask_babel import gettext
 
-from catalogue.accounts.permissions import EDIT_THESAURUS
-from catalogue.errors import Conflict, ThesaurusRuleViolation, ValidationFailed, VersionConflict
-from catalogue.forms import ConfirmForm
-from catalogue.views.helpers import show_errors
-from catalogue.web.auth import require
-from catalogue.web.errors import translate
-from catalogue.web.transaction import db_session
-
-from ..forms import ConceptForm, LabelForm, MoveForm, PickForm
-from ..services import browse
-from . import bp
-from .common import concept_service, finding_messages, picked_id, picked_ids, require_french
-from .staff import render_concept
+from accounts.permissions import EDIT_THESAURUS
+from core.errors import Conflict, ValidationFailed, VersionConflict
+from core.web.auth import require
+from core.web.errors import translate
+from core.web.forms import ConfirmForm
+from core.web.helpers import show_errors
+from core.web.transaction import db_session
+from thesaurus.errors import ThesaurusRuleViolation
+from thesaurus.forms import ConceptForm, LabelForm, MoveForm, PickForm
+from thesaurus.services import browse
+from thesaurus.views import bp
+from thesaurus.views.common import concept_service, finding_messages, picked_id, picked_ids, require_french
+from thesaurus.views.staff import render_concept
 
 
 def _version(form) -> int | None:

@@ -10,15 +10,14 @@ from __future__ import annotations
 from flask import abort, jsonify, render_template, request
 from flask_login import current_user
 
-from catalogue.accounts.permissions import EDIT_THESAURUS, can
-
-from catalogue.views.helpers import page_args, pagination
-from catalogue.web.transaction import db_session
-
-from ..forms import PoleForm
-from ..services import browse, index
-from . import bp
-from .common import autocomplete, locale
+from accounts.permissions import EDIT_THESAURUS
+from core.web.auth import can
+from core.web.helpers import page_args, pagination
+from core.web.transaction import db_session
+from thesaurus.forms import PoleForm
+from thesaurus.services import browse, index
+from thesaurus.views import bp
+from thesaurus.views.common import autocomplete, locale
 
 LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)] + ["#"]
 

@@ -3,22 +3,29 @@ page from which every edit is made (see editing.py for the edits)."""
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask_babel import gettext
+from flask_login import current_user
 
-from catalogue.accounts.permissions import EDIT_THESAURUS, VIEW_STAFF
-from catalogue.errors import ThesaurusRuleViolation, ValidationFailed
-from catalogue.forms import ConfirmForm
-from catalogue.views.helpers import page_args, pagination, show_errors
-from catalogue.web.auth import require
-from catalogue.web.transaction import db_session
-
-from ..forms import NOTE_FIELDS, ConceptForm, LabelForm, MoveForm, PickForm, PoleForm
-from ..services import browse
-from ..services.collections import CollectionService
-from ..vocab import ConceptStatus
-from . import bp
-from .common import autocomplete, concept_service, finding_messages, locale, picked_ids, require_french
+from accounts.permissions import EDIT_THESAURUS, VIEW_STAFF
+from core.errors import ValidationFailed
+from core.web.auth import require
+from core.web.forms import ConfirmForm
+from core.web.helpers import page_args, pagination, show_errors
+from core.web.transaction import db_session
+from thesaurus.errors import ThesaurusRuleViolation
+from thesaurus.forms import NOTE_FIELDS, ConceptForm, LabelForm, MoveForm, PickForm, PoleForm
+from thesaurus.services import browse
+from thesaurus.services.collections import CollectionService
+from thesaurus.views import bp
+from thesaurus.views.common import (
+    autocomplete,
+    concept_service,
+    finding_messages,
+    locale,
+    picked_ids,
+    require_french,
+)
+from thesaurus.vocab import ConceptStatus
 
 
 @bp.route("/staff/thesaurus/")

@@ -1,0 +1,36 @@
+"""Staff accounts: users, their roles and API tokens, login and logout.
+
+``init_app`` registers the login pages, the ``catalogue users`` commands and
+how the web edge loads a staff member (``core.web.auth``): from the session
+cookie, or from an API token.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from accounts import cli, views
+from accounts.services import AccountService
+from core.web import auth
+from core.web.transaction import db_session
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.users)
+    auth.login_manager.user_loader(_load_user)
+    auth.token_loader(app, lambda token: AccountService(db_session()).user_for_token(token))
+
+
+def register_jobs(scheduler) -> None:
+    """Staff accounts have no periodic job."""
+
+
+def _load_user(session_id: str):
+    try:
+        user_id, stamp = session_id.split(":")
+        user = AccountService(db_session()).get(int(user_id))
+    except ValueError:
+        return None
+    if user is None or not user.active or user.get_id() != f"{user_id}:{stamp}":
+        return None
+    return user

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from accounts.errors import AccountLocked
+from accounts.models import ApiToken, User
+from accounts.vocab import Role
+from core.db import utcnow
+from core.errors import Conflict, NotFound, ValidationFailed
+from core.i18n import N_
+from core.vocab import Pole
+
+MIN_PASSWORD_LENGTH = 10
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+TOKEN_PREFIX = "cdm_"
+_hasher = PasswordHasher()
+# Verifying against a fixed hash when the user does not exist keeps the time
+# of a failed login the same whether or not the username exists.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+class AccountService:
+    def __init__(self, session: Session, clock=utcnow):
+        self.session = session
+        self.clock = clock
+
+    def get(self, user_id: int) -> User | None:
+        return self.session.get(User, user_id)
+
+    def by_username(self, username: str) -> User | None:
+        return self.session.scalar(select(User).where(User.username == username.strip().lower()))
+
+    def require(self, username: str) -> User:
+        user = self.by_username(username)
+        if user is None:
+            raise NotFound(N_("There is no staff account named %(username)s."), username=username)
+        return user
+
+    def list(self) -> list[User]:
+        return list(self.session.scalars(select(User).order_by(User.username)))
+
+    def create(self, username: str, password: str, role: str, *, display_name: str | None = None,
+               pole: str | None = None) -> User:
+        username = (username or "").strip().lower()
+        errors: dict[str, list[str]] = {}
+        if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
+            errors["username"] = [N_("A username has letters, digits, dots, dashes or underscores.")]
+        elif self.by_username(username) is not None:
+            raise Conflict(N_("The username %(username)s is already taken."), username=username)
+        role_member, pole_member = self._role_and_pole(role, pole, errors)
+        self._check_password(password, errors)
+        if errors:
+            raise ValidationFailed(errors)
+        user = User(username=username, display_name=display_name or username, role=role_member,
+                    pole=pole_member, password_hash=_hasher.hash(password),
+                    created_at=self.clock(), password_changed_at=self.clock())
+        self.session.add(user)
+        self.session.flush()
+        return user
+
+    def set_role(self, username: str, role: str, pole: str | None = None) -> User:
+        user = self.require(username)
+        errors: dict[str, list[str]] = {}
+        user.role, user.pole = self._role_and_pole(role, pole, errors)
+        if errors:
+            raise ValidationFailed(errors)
+        self.session.flush()
+        return user
+
+    def set_password(self, username: str, password: str) -> User:
+        user = self.require(username)
+        errors: dict[str, list[str]] = {}
+        self._check_password(password, errors)
+        if errors:
+            raise ValidationFailed(errors)
+        user.password_hash = _hasher.hash(password)
+        user.password_changed_at = self.clock()  # ends the user's open sessions
+        user.failed_logins = 0
+        user.locked_until = None
+        self.session.flush()
+        return user
+
+    def set_active(self, username: str, active: bool) -> User:
+        user = self.require(username)
+        user.active = active
+        self.session.flush()
+        return user
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        """The user if the password is right, else None.
+
+        Raises AccountLocked while the account is locked, even with the right
+        password. Failures are counted with ``record_failed_login``, in a
+        transaction of its own, since the caller rolls back a failed login.
+        """
+        user = self.by_username(username or "")
+        if user is not None and user.locked_until is not None and user.locked_until > self.clock():
+            raise AccountLocked(N_("Too many failed attempts: this account is locked for a few minutes. "
+                                   "Try again later or ask an administrator."), until=user.locked_until)
+        try:
+            _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
+        except (VerificationError, InvalidHashError):
+            return None
+        if user is None or not user.active:
+            return None
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = _hasher.hash(password)
+        user.failed_logins = 0
+        user.locked_until = None
+        return user
+
+    def record_failed_login(self, username: str) -> None:
+        """Count a failed login; the fifth in a row locks the account for 15 minutes."""
+        user = self.by_username(username or "")
+        if user is None:
+            return
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = self.clock() + dt.timedelta(minutes=LOCK_MINUTES)
+            user.failed_logins = 0
+        self.session.flush()
+
+    # API tokens ---------------------------------------------------------------
+    def issue_token(self, username: str, name: str) -> tuple[ApiToken, str]:
+        """Create a token; the clear value is returned once and never stored."""
+        user = self.require(username)
+        clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = ApiToken(user=user, name=name, prefix=clear[:12], token_hash=_digest(clear),
+                         created_at=self.clock())
+        self.session.add(token)
+        self.session.flush()
+        return token, clear
+
+    def user_for_token(self, clear: str) -> User | None:
+        token = self.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(clear)))
+        if token is None or token.revoked_at is not None or not token.user.active:
+            return None
+        now = self.clock()
+        # Hourly precision is enough to spot unused tokens, and it keeps
+        # read-only API calls from writing on every request.
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 3600:
+            token.last_used_at = now
+        return token.user
+
+    def revoke_token(self, prefix: str) -> ApiToken:
+        token = self.session.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
+        if token is None:
+            raise NotFound(N_("There is no API token starting with %(prefix)s."), prefix=prefix)
+        token.revoked_at = self.clock()
+        self.session.flush()
+        return token
+
+    # Helpers ------------------------------------------------------------------
+    @staticmethod
+    def _role_and_pole(role: str, pole: str | None, errors: dict) -> tuple[Role | None, Pole | None]:
+        try:
+            role_member = Role(role)
+        except ValueError:
+            errors["role"] = [N_("This value is not one of the allowed choices.")]
+            return None, None
+        pole_member = None
+        if role_member is Role.COUNSELLOR:
+            try:
+                pole_member = Pole(pole) if pole else None
+            except ValueError:
+                errors["pole"] = [N_("This value is not one of the allowed choices.")]
+            if pole_member is None and "pole" not in errors:
+                errors["pole"] = [N_("A counsellor is attached to an advice pole.")]
+        elif pole:
+            errors["pole"] = [N_("Only counsellors are attached to an advice pole.")]
+        return role_member, pole_member
+
+    @staticmethod
+    def _check_password(password: str, errors: dict) -> None:
+        if not password or len(password) < MIN_PASSWORD_LENGTH:
+            errors["password"] = [N_("A password has at least 10 characters.")]
+
+
+def _digest(clear: str) -> str:
+    return hashlib.sha256(clear.encode()).hexdigest()

@@ -1,0 +1,64 @@
+"""Staff login and logout."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_user, logout_user
+
+from accounts.errors import AccountLocked
+from accounts.forms import LoginForm
+from accounts.services import AccountService
+from core.web.forms import ConfirmForm
+from core.web.transaction import db_session
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: never redirect to another host after login.
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("catalogue.list_records")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+        return render_template("accounts/login.html", form=form)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = AccountService(db_session()).authenticate(form.username.data, form.password.data)
+        except AccountLocked as error:
+            form.password.errors = [gettext(error.message)]
+            return render_template("accounts/login.html", form=form), 429
+        if user is not None:
+            session.clear()  # a fresh session on login: no fixation
+            login_user(user)
+            session.permanent = True
+            flash(gettext("Welcome, %(name)s.", name=user.display_name), "success")
+            return redirect(_safe_next(form.next.data))
+        # A failed login answers 401, which rolls the request's transaction
+        # back; the failure count must stick, so it is committed here.
+        transaction = db_session()
+        transaction.rollback()
+        AccountService(transaction).record_failed_login(form.username.data)
+        transaction.commit()
+        form.password.errors = [gettext("Unknown username or wrong password.")]
+        status = 401
+    else:
+        status = 400
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if ConfirmForm().validate_on_submit() and current_user.is_authenticated:
+        logout_user()
+        session.clear()
+        flash(gettext("You are logged out."), "info")
+    return redirect(url_for("search.home"))

@@ -1,1 +1,0 @@
-"""Staff accounts, roles and API tokens. Visitors never have an account."""

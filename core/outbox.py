@@ -1,0 +1,85 @@
+"""The search outbox: records whose search document must be rebuilt.
+
+Writers queue record ids with ``mark_record_ids`` in the same transaction as
+their change, whatever their floor (the catalogue's services, the thesaurus,
+imports). The edge that owns the transaction drains the outbox once it has
+committed: the web request (``core.web.transaction``), every command
+(``core.cli``) and the scheduler, every minute, as a safety net. What a drain
+does belongs to the search package, which registers it with ``on_drain``;
+this floor only knows that one is wanted.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import Integer, String, func, insert, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from core.db import Base, Database, UTCDateTime, utcnow
+
+# Keep IN lists well below SQLite's bound-parameter limit.
+CHUNK = 5000
+
+EXTENSION = "catalogue.outbox.drain"
+
+
+class ReindexRequest(Base):
+    """A record whose search document must be rebuilt, written in the same
+    transaction as the change. One row per record however many times it is
+    marked. No foreign key: a deleted record's row must stay, so the indexer
+    removes it from the index."""
+
+    __tablename__ = "reindex_queue"
+
+    record_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    reason: Mapped[str] = mapped_column(String(64))
+
+
+def chunks(values: Iterable, size: int = CHUNK):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def mark_record_ids(session: Session, record_ids: Iterable[int], reason: str, *, now=None) -> int:
+    """Queue ``record_ids`` for re-indexing: one row per record, its time and
+    reason refreshed if it was already waiting. Returns how many records.
+    Sets ``session.info["reindex"]``, which tells the edge owning the
+    transaction to drain once it has committed."""
+    record_ids = set(record_ids)
+    if not record_ids:
+        return 0
+    session.info["reindex"] = True
+    now = now or utcnow()
+    reason = reason[:64]
+    waiting: set[int] = set()
+    for part in chunks(record_ids):
+        waiting.update(session.scalars(select(ReindexRequest.record_id).where(ReindexRequest.record_id.in_(part))))
+        session.execute(update(ReindexRequest).where(ReindexRequest.record_id.in_(part))
+                        .values(requested_at=now, reason=reason), execution_options={"synchronize_session": False})
+    fresh = [{"record_id": record_id, "requested_at": now, "reason": reason}
+             for record_id in sorted(record_ids - waiting)]
+    if fresh:
+        session.execute(insert(ReindexRequest), fresh)
+    return len(record_ids)
+
+
+def waiting(database: Database) -> int:
+    """How many records wait in the outbox."""
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(ReindexRequest))
+
+
+def on_drain(app, drain: Callable[[], int | None]) -> None:
+    """Register what draining means for ``app`` (the search package does, in
+    its ``init_app``): a callable that indexes what waits, logs its own
+    failures and returns how many rows it handled (None on failure)."""
+    app.extensions[EXTENSION] = drain
+
+
+def drain(app) -> int | None:
+    """Drain the outbox now if a drain is registered; None when none is."""
+    registered = app.extensions.get(EXTENSION)
+    return registered() if registered is not None else None

@@ -1,0 +1,71 @@
+"""The migrations create exactly the schema the models describe."""
+import datetime as dt
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from cite import migrate
+from cite.schema import metadata
+from core.db import Database
+
+
+def test_models_and_migrations_agree(db, backend):
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "include_object": migrate.include_object})
+        assert compare_metadata(context, metadata) == []
+    assert migrate.current_revision(db) == migrate.head_revision()
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(db, backend):
+    if backend != "sqlite":
+        return
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def _empty_database(backend, request, tmp_path) -> Database:
+    if backend == "sqlite":
+        return Database(f"sqlite:///{tmp_path / 'old.db'}")
+    server = request.getfixturevalue("postgres_server")
+    return Database(server.create_database(f"upgrade_{tmp_path.name[-20:].lower().replace('-', '_')}"))
+
+
+def test_upgrade_from_0001_carries_thesaurus_rows_over(backend, request, tmp_path):
+    """0002 rebuilds the concepts table; on SQLite that copy must not cascade
+    into the labels, and the old deprecated flag and scope note must survive."""
+    database = _empty_database(backend, request, tmp_path)
+    try:
+        migrate.upgrade(database, "0001")
+        with database.engine.begin() as conn:
+            conn.execute(text("INSERT INTO concept_schemes (id, uri, title) VALUES (1, 'urn:s', 'S')"))
+            conn.execute(text(
+                "INSERT INTO concepts (id, scheme_id, uri, pref_label_fr, scope_note, deprecated, created_at, "
+                "updated_at) VALUES (1, 1, 'urn:c', 'Écoles', 'Établissements', :yes, :at, :at)"),
+                {"yes": True, "at": dt.datetime(2020, 1, 1)})
+            conn.execute(text("INSERT INTO concept_labels (concept_id, kind, language, text) "
+                              "VALUES (1, 'alt', 'fr', 'Établissement  Scolaire')"))
+            conn.execute(text("INSERT INTO users (id, username, display_name, password_hash, role, active, "
+                              "created_at, password_changed_at, failed_logins) VALUES (1, 'u', 'U', 'x', "
+                              "'documentalist', :yes, :at, :at, 0)"), {"yes": True, "at": dt.datetime(2020, 1, 1)})
+            conn.execute(text("INSERT INTO records (id, title, languages, document_type, origin, version, "
+                              "created_at, updated_at) VALUES (1, 'T', '[]', 'book', 'local', 1, :at, :at)"),
+                         {"at": dt.datetime(2020, 1, 1)})
+            conn.execute(text("INSERT INTO record_subjects (record_id, heading) VALUES (1, 'Bilan de compétences')"))
+            conn.execute(text("INSERT INTO record_descriptors (record_id, concept_id, added_at) VALUES (1, 1, :at)"),
+                         {"at": dt.datetime(2020, 1, 1)})
+        migrate.upgrade(database)
+        with database.engine.connect() as conn:
+            assert conn.execute(text("SELECT status, version FROM concepts")).one() == ("deprecated", 1)
+            assert conn.execute(text("SELECT key FROM concept_labels")).scalar_one() == "etablissement scolaire"
+            assert conn.execute(text("SELECT kind, language, text FROM concept_notes")).one() == (
+                "scope", "fr", "Établissements")
+            assert conn.execute(text("SELECT heading_key FROM record_subjects")).scalar_one() == "bilan de competences"
+            assert conn.execute(text("SELECT count(*) FROM record_descriptors")).scalar_one() == 1
+            if backend == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        database.dispose()
