@@ -44,13 +44,26 @@ def users():
 @click.option("--role", type=ROLE, required=True, help="documentalist, counsellor, librarian or administrator.")
 @click.option("--pole", type=POLE, help="Advice pole (required for counsellors).")
 @click.option("--name", "display_name", help="Full name shown in the audit trail.")
+@click.option("--email", help="Address where the account's notifications are mailed.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting.")
 @pass_context
-def add(ctx, username, role, pole, display_name, password_stdin):
+def add(ctx, username, role, pole, display_name, email, password_stdin):
     """Create a staff account."""
     password = _password(password_stdin)
-    user = _run(ctx, lambda s: s.create(username, password, role, display_name=display_name, pole=pole))
+    user = _run(ctx, lambda s: s.create(username, password, role, display_name=display_name, pole=pole,
+                                        email=email))
     click.echo(f"Account {user.username} created ({user.role.value}).")
+
+
+@users.command("set-email")
+@click.argument("username")
+@click.argument("email", required=False)
+@pass_context
+def set_email(ctx, username, email):
+    """Set where an account's notifications are mailed (without EMAIL: the inbox only)."""
+    user = _run(ctx, lambda s: s.set_email(username, email))
+    click.echo(f"Notifications of {user.username} go to {user.email}." if user.email
+               else f"Notifications of {user.username} stay in the inbox.")
 
 
 @users.command("list")
@@ -62,7 +75,8 @@ def list_(ctx):
         if user.locked_until is not None and user.locked_until > utcnow():
             state += " [locked]"
         pole = f" ({user.pole.value})" if user.pole else ""
-        click.echo(f"{user.username:20} {user.role.value:14}{pole} {user.display_name}{state}")
+        email = f" <{user.email}>" if user.email else ""
+        click.echo(f"{user.username:20} {user.role.value:14}{pole} {user.display_name}{email}{state}")
 
 
 @users.command("set-role")

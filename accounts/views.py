@@ -1,16 +1,28 @@
-"""Staff login and logout."""
+"""Staff login and logout, and the staff inbox."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
 from accounts.errors import AccountLocked
 from accounts.forms import LoginForm
-from accounts.services import AccountService
+from accounts.permissions import VIEW_STAFF
+from accounts.services import AccountService, NotificationService
+from core.web.auth import require
 from core.web.forms import ConfirmForm
+from core.web.helpers import page_args, pagination
 from core.web.transaction import db_session
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -62,3 +74,29 @@ def logout():
         session.clear()
         flash(gettext("You are logged out."), "info")
     return redirect(url_for("search.home"))
+
+
+@bp.route("/staff/inbox")
+@require(VIEW_STAFF)
+def inbox():
+    page, size = page_args(25)
+    notifications, total = NotificationService(db_session()).inbox(current_user.id, page=page, size=size)
+    return render_template("accounts/inbox.html", notifications=notifications, confirm=ConfirmForm(),
+                           paging=pagination(total, page, size))
+
+
+@bp.route("/staff/inbox/read", methods=["POST"])
+@require(VIEW_STAFF)
+def mark_read():
+    """Mark one notification read (``id``) and follow its link, or mark them all read."""
+    if not ConfirmForm().validate_on_submit():
+        flash(gettext("The form expired: please try again."), "error")
+        return redirect(url_for("accounts.inbox"))
+    try:
+        notification_id = int(request.form["id"]) if request.form.get("id") else None
+    except ValueError:
+        abort(404)
+    notifications = NotificationService(db_session())
+    notifications.mark_read(current_user.id, notification_id)
+    target = request.form.get("next")
+    return redirect(_safe_next(target) if target else url_for("accounts.inbox"))

@@ -29,13 +29,18 @@ def surname(name: str | None) -> str:
     return " ".join(_words(head))
 
 
+def title_words(title: str | None) -> str:
+    """The title as the match key compares it: folded words, articles left out."""
+    return " ".join(w for w in _words(title) if w not in ARTICLES)
+
+
 def match_key(title: str | None, author: str | None, year: int | None) -> str | None:
     """Normalised "title|surname|year", or None when there is too little to
     tell works apart (no title words, or neither author nor year)."""
-    words = [w for w in _words(title) if w not in ARTICLES]
+    words = title_words(title)
     if not words:
         return None
     name = surname(author)
     if not name and not year:
         return None
-    return f"{' '.join(words)}|{name}|{year or ''}"[:255]
+    return f"{words}|{name}|{year or ''}"[:255]

@@ -120,6 +120,7 @@ def demo(ctx: Context, accounts: bool):
     click.echo(f"Demo collection: {report.created} works created, {report.skipped} already present, "
                f"{report.items} items.")
     click.echo(f"Demo portals: {report.portals} created (see /portails/).")
+    click.echo(f"Demo acquisitions: {report.proposals} proposals, {report.funds} funds, {report.orders} orders.")
     if report.accounts:
         click.echo(f"Demo staff accounts (password: {DEMO_PASSWORD}): " + ", ".join(report.accounts))
 

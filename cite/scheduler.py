@@ -38,6 +38,8 @@ from core.db import Database, utcnow
 log = logging.getLogger(__name__)
 
 HEARTBEAT_JOB_ID = "scheduler-heartbeat"
+MAIL_JOB_ID = "staff-mail"
+MAIL_SECONDS = 60
 HEARTBEAT_SECONDS = 30
 HERE = "process"  # the job store of what lives and dies with this process
 LOCK_KEY = zlib.crc32(b"catalogue scheduler")  # the advisory lock's number, the same in every process
@@ -61,7 +63,7 @@ def build_scheduler(app) -> Scheduler:
         app,
         jobstores={"default": SQLAlchemyJobStore(engine=app.extensions["catalogue.db"].engine,
                                                  tablename=JOBS_TABLE),
-                   # The heartbeat is this process's own: nothing to keep when it stops.
+                   # The heartbeat and the mail are this process's own: nothing to keep when it stops.
                    HERE: MemoryJobStore()},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": jobs.MISFIRE_GRACE_SECONDS},
         timezone=timezone,
@@ -69,6 +71,10 @@ def build_scheduler(app) -> Scheduler:
     jobs.bind(app)
     for package in PACKAGES:
         package.register_jobs(scheduler)
+    # The ground floor's own job: the staff's mail, retried until sent or expired. A
+    # fixed interval with nothing to remember between runs, so it lives with the process.
+    scheduler.add_job("core.mail:scheduled_send", "interval", seconds=MAIL_SECONDS, id=MAIL_JOB_ID,
+                      name="Staff mail", jobstore=HERE, misfire_grace_time=MAIL_SECONDS)
     scheduler.add_job(f"{__name__}:heartbeat", "interval", seconds=HEARTBEAT_SECONDS, id=HEARTBEAT_JOB_ID,
                       name="Scheduler heartbeat", jobstore=HERE, misfire_grace_time=HEARTBEAT_SECONDS,
                       next_run_time=utcnow())

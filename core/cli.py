@@ -3,28 +3,36 @@
 A package's commands take the ``Context`` (``@pass_context``): it builds the
 application the first time a command needs it, and when the whole command
 ends it drains the search outbox (``core.outbox``) so that what the command
-wrote and committed is searchable. The application root creates the Context
+wrote and committed is searchable, and sends the mail it queued. The application root creates the Context
 with its factory and schema check; no package imports the root or another
-package's commands. Each command is one transaction.
+package's commands. Each command is one transaction; what it queued (works
+to index, mail to send) goes out when it ends.
 """
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 
 import click
 from flask_babel import gettext
 
-from core import errors, outbox
+from core import errors, mail, outbox
+from core.i18n import render
+
+log = logging.getLogger(__name__)
 
 
 class Context:
-    """Builds the Flask app lazily: ``--help`` needs no database."""
+    """Builds the Flask app the first time it is needed (to list the
+    packages' commands, or to run one); the database is reached only by a
+    command that uses it."""
 
     def __init__(self, make_app: Callable, schema_is_current: Callable):
         self._make_app = make_app
         self._schema_is_current = schema_is_current
         self._app = None
+        self._used = False
 
     @property
     def app(self):
@@ -32,26 +40,34 @@ class Context:
             self._app = self._make_app()
             command = click.get_current_context(silent=True)
             if command is not None:
-                command.find_root().call_on_close(self.drain_search_outbox)
+                command.find_root().call_on_close(self.finish)
         return self._app
 
     @property
     def database(self):
+        self._used = True
         return self.app.extensions["catalogue.db"]
 
     def require_schema(self) -> None:
         if not self._schema_is_current(self.database):
             raise click.ClickException("The database schema is missing or outdated: run `catalogue init` first.")
 
-    def drain_search_outbox(self) -> None:
-        """Index the works the command queued. Quiet when nothing waits; a
-        failure is a warning, the scheduler drains later."""
-        try:
-            if not outbox.waiting(self.database):
-                return
-        except Exception:  # no schema yet (a failed `catalogue init`): nothing to index
+    def finish(self) -> None:
+        """When the command ends: index the works it queued and send the mail
+        it queued. Quiet when nothing waits; a failure is a warning, the
+        scheduler catches up."""
+        if not self._used:  # `--help`, or a command that stopped before reaching the database
             return
-        outbox.drain(self.app)
+        try:
+            waiting = outbox.waiting(self.database)
+        except Exception:  # no schema yet (a failed `catalogue init`): nothing was queued
+            return
+        if waiting:
+            outbox.drain(self.app)
+        try:
+            mail.send_due(self.app)
+        except Exception:  # the database went away meanwhile: the scheduler sends it
+            log.warning("The mail the command queued is left for the scheduler.", exc_info=True)
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -64,7 +80,7 @@ def require_schema(ctx: Context) -> None:
 
 def fail(error: errors.CatalogueError) -> None:
     """Report a domain error as a clear message and exit code (2 for invalid input)."""
-    click.secho(gettext(error.message, **error.params), fg="red", err=True)
+    click.secho(render(error.message, error.params, gettext), fg="red", err=True)
     for field, messages in getattr(error, "fields", {}).items():
         for message in messages:
             click.secho(f"  {field}: {gettext(message)}", fg="red", err=True)

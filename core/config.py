@@ -92,6 +92,24 @@ SETTINGS: tuple[Setting, ...] = (
             "keep per process for repeated searches (0: none)."),
     Setting("CATALOGUE_SEARCH_DRAIN_SECONDS", "60",
             "How often `catalogue scheduler` indexes the works still waiting in the search outbox, in seconds."),
+    Setting("CATALOGUE_SITE_URL", "http://127.0.0.1:5000",
+            "Address of the site as the staff reach it, for the links in the mail they receive."),
+    Setting("CATALOGUE_SMTP_HOST", None,
+            "Mail server that sends the staff's notifications. Without it, notifications reach the inbox only."),
+    Setting("CATALOGUE_SMTP_PORT", "25",
+            "Port of the mail server (often 587 with `starttls`, 465 with `ssl`)."),
+    Setting("CATALOGUE_SMTP_SECURITY", "none",
+            "`none`, `starttls` or `ssl`."),
+    Setting("CATALOGUE_SMTP_USERNAME", None,
+            "Login on the mail server, if it asks for one."),
+    Setting("CATALOGUE_SMTP_PASSWORD", None,
+            "Password on the mail server."),
+    Setting("CATALOGUE_SMTP_FROM", "documentation@localhost",
+            "Sender address of the notifications."),
+    Setting("CATALOGUE_SMTP_TIMEOUT_SECONDS", "10",
+            "Network timeout of one exchange with the mail server, in seconds."),
+    Setting("CATALOGUE_FISCAL_YEAR_START_MONTH", "1",
+            "First month of the fiscal year of the acquisition funds (1 = January, 9 = September)."),
     Setting("CATALOGUE_THESAURUS_BASE_URI", "https://thesaurus.cite-des-metiers.invalid/concept/",
             "Prefix of the URI given to a concept created here (imported concepts keep theirs)."),
 )
@@ -106,6 +124,20 @@ def _env(name: str, environ) -> str | None:
         if setting.name == name:
             return environ.get(name, setting.default)
     raise KeyError(name)
+
+
+def _choice(name: str, environ, allowed: tuple[str, ...]) -> str:
+    value = _env(name, environ).strip().lower()
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r}: one of {', '.join(allowed)}")
+    return value
+
+
+def _month(value: str) -> int:
+    month = int(value)
+    if not 1 <= month <= 12:
+        raise ValueError(f"CATALOGUE_FISCAL_YEAR_START_MONTH={value!r}: a month, from 1 to 12")
+    return month
 
 
 def _secret_key(instance: Path) -> str:
@@ -162,6 +194,15 @@ def load(environ=None) -> dict:
         "SEARCH_PATH": _env("CATALOGUE_SEARCH_PATH", environ) or None,
         "SEARCH_CACHE_SIZE": int(_env("CATALOGUE_SEARCH_CACHE_SIZE", environ)),
         "SEARCH_DRAIN_SECONDS": max(1, int(_env("CATALOGUE_SEARCH_DRAIN_SECONDS", environ))),
+        "SITE_URL": _env("CATALOGUE_SITE_URL", environ),
+        "SMTP_HOST": _env("CATALOGUE_SMTP_HOST", environ) or None,
+        "SMTP_PORT": int(_env("CATALOGUE_SMTP_PORT", environ)),
+        "SMTP_SECURITY": _choice("CATALOGUE_SMTP_SECURITY", environ, ("none", "starttls", "ssl")),
+        "SMTP_USERNAME": _env("CATALOGUE_SMTP_USERNAME", environ) or None,
+        "SMTP_PASSWORD": _env("CATALOGUE_SMTP_PASSWORD", environ) or None,
+        "SMTP_FROM": _env("CATALOGUE_SMTP_FROM", environ),
+        "SMTP_TIMEOUT_SECONDS": float(_env("CATALOGUE_SMTP_TIMEOUT_SECONDS", environ)),
+        "FISCAL_YEAR_START_MONTH": _month(_env("CATALOGUE_FISCAL_YEAR_START_MONTH", environ)),
         "WTF_CSRF_TIME_LIMIT": None,
         "JSON_SORT_KEYS": False,
     }

@@ -3,6 +3,7 @@ they did not find, per advice pole. It feeds acquisitions."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from flask import Blueprint, render_template, request
 
@@ -12,9 +13,10 @@ from core.vocab import Pole
 from core.web.auth import require
 from core.web.transaction import db_session
 from search.stats import observatory
-from search.web import recorder
+from search.web import recorder, search_service
 
 bp = Blueprint("observatory", __name__)
+log = logging.getLogger(__name__)
 
 PERIODS = (7, 30, 90, 365)  # days, ending today (UTC, as the counts are kept)
 CHART_WIDTH, CHART_HEIGHT = 720, 180
@@ -33,7 +35,21 @@ def show():
     figures = observatory(db_session(), end - dt.timedelta(days=days - 1), end)
     poles = sorted(set(figures.top) | set(figures.top_zero), key=_pole_order)
     return render_template("observatory/show.html", figures=figures, days=days, periods=PERIODS,
-                           poles=poles, pole_labels={p.value: p.label for p in Pole}, chart=chart(figures.days))
+                           poles=poles, pole_labels={p.value: p.label for p in Pole}, chart=chart(figures.days),
+                           found_now=_found_now(figures))
+
+
+def _found_now(figures) -> dict[str, int]:
+    """How many works each query that found nothing finds today: a work
+    catalogued since has answered it. Counted as a visitor's search would,
+    but not counted in the observatory."""
+    queries = {row.query for rows in figures.top_zero.values() for row in rows}
+    try:
+        service = search_service()
+        return {query: service.search(query, size=1, record_stats=False).result.total for query in sorted(queries)}
+    except Exception:  # the search cluster is down: the page shows the counts without today's answer
+        log.warning("The observatory could not ask the search index what its queries find today.", exc_info=True)
+        return {}
 
 
 def chart(days) -> dict:

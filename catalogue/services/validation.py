@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlparse
 
 from catalogue.identifiers import InvalidIdentifier, normalise_isbn, normalise_issn
@@ -26,6 +26,7 @@ from core.i18n import N_
 from core.vocab import Pole
 
 EARLIEST_YEAR = 1450
+CENT = Decimal("0.01")
 LANGUAGE_CODE = re.compile(r"^[a-z]{3}$")
 BARCODE = re.compile(r"^[A-Za-z0-9._\-/]{1,64}$")
 LIMITS = {"title": 500, "subtitle": 500, "responsibility": 500, "publisher": 255, "place": 255,
@@ -33,19 +34,21 @@ LIMITS = {"title": 500, "subtitle": 500, "responsibility": 500, "publisher": 255
           "location": 255}
 
 
-class _Errors(dict):
+class FieldErrors(dict):
+    """Messages by field, as ValidationFailed wants them."""
+
     def add(self, field: str, message: str) -> None:
         self.setdefault(field, []).append(message)
 
 
-def _text(value) -> str | None:
+def text(value) -> str | None:
     if value is None:
         return None
     value = str(value).strip()
     return value or None
 
 
-def _choice(errors: _Errors, field: str, value, vocabulary, *, required: bool):
+def choice(errors: FieldErrors, field: str, value, vocabulary, *, required: bool):
     if value in (None, ""):
         if required:
             errors.add(field, N_("Choose a value."))
@@ -57,7 +60,7 @@ def _choice(errors: _Errors, field: str, value, vocabulary, *, required: bool):
         return None
 
 
-def _choices(errors: _Errors, field: str, values, vocabulary) -> list:
+def choices(errors: FieldErrors, field: str, values, vocabulary) -> list:
     result = []
     for value in values or []:
         try:
@@ -70,37 +73,59 @@ def _choices(errors: _Errors, field: str, values, vocabulary) -> list:
     return result
 
 
-def _lengths(errors: _Errors, data: dict) -> None:
+def _lengths(errors: FieldErrors, data: dict) -> None:
     for field, limit in LIMITS.items():
         if data.get(field) and len(data[field]) > limit:
             errors.add(field, N_("This field is too long."))
+
+
+def publication_year(errors: FieldErrors, field: str, value, today: dt.date) -> int | None:
+    """A year a work may have been published in, or None when not given."""
+    if value in (None, ""):
+        return None
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        errors.add(field, N_("The year must be a number, for example 2024."))
+        return None
+    if year > today.year:
+        errors.add(field, N_("The year cannot be in the future."))
+    elif year < EARLIEST_YEAR:
+        errors.add(field, N_("The year is too early to be a publication year."))
+    return year
+
+
+def amount(errors: FieldErrors, field: str, value) -> Decimal | None:
+    """An amount in euros, to the cent ("19,90" or 19.9), or None when not given."""
+    if value in (None, ""):
+        return None
+    try:
+        money = Decimal(str(value).replace(",", ".").strip())
+        if not money.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        errors.add(field, N_("The price must be an amount, for example 19.90."))
+        return None
+    money = money.quantize(CENT, rounding=ROUND_HALF_UP)  # before the limit: 99999999.999 is too large
+    if money < 0:
+        errors.add(field, N_("The price cannot be negative."))
+    elif money >= Decimal("100000000"):
+        errors.add(field, N_("The price is too large."))
+    return money
 
 
 def clean_record(data: dict, *, today: dt.date, check_descriptors=None) -> dict:
     """``descriptors`` (concept ids) is cleaned only when given: absent, the
     record keeps its own. ``check_descriptors(ids) -> [message]`` adds the
     checks that need the database (the records service passes it)."""
-    errors = _Errors()
-    clean = {name: _text(data.get(name)) for name in RECORD_FIELDS
+    errors = FieldErrors()
+    clean = {name: text(data.get(name)) for name in RECORD_FIELDS
              if name not in ("year", "languages", "document_type", "subscription_status")}
 
     if not clean["title"]:
         errors.add("title", N_("A work needs a title."))
 
-    year = data.get("year")
-    if year in (None, ""):
-        clean["year"] = None
-    else:
-        try:
-            year = int(year)
-        except (TypeError, ValueError):
-            errors.add("year", N_("The year must be a number, for example 2024."))
-            year = None
-        if year is not None and year > today.year:
-            errors.add("year", N_("The year cannot be in the future."))
-        elif year is not None and year < EARLIEST_YEAR:
-            errors.add("year", N_("The year is too early to be a publication year."))
-        clean["year"] = year
+    clean["year"] = publication_year(errors, "year", data.get("year"), today)
 
     for field, normalise in (("isbn", normalise_isbn), ("issn", normalise_issn)):
         if clean[field]:
@@ -120,10 +145,10 @@ def clean_record(data: dict, *, today: dt.date, check_descriptors=None) -> dict:
             languages.append(code)
     clean["languages"] = languages
 
-    doc_type = _choice(errors, "document_type", data.get("document_type") or DocumentType.BOOK.value,
+    doc_type = choice(errors, "document_type", data.get("document_type") or DocumentType.BOOK.value,
                        DocumentType, required=True)
     clean["document_type"] = doc_type
-    clean["subscription_status"] = _choice(errors, "subscription_status", data.get("subscription_status"),
+    clean["subscription_status"] = choice(errors, "subscription_status", data.get("subscription_status"),
                                            SubscriptionStatus, required=False)
     if doc_type is not None and doc_type is not DocumentType.PERIODICAL:
         for field in ("frequency", "subscription_status", "holdings_statement"):
@@ -137,20 +162,20 @@ def clean_record(data: dict, *, today: dt.date, check_descriptors=None) -> dict:
     elif doc_type is DocumentType.WEBSITE:
         errors.add("url", N_("A website needs its address."))
 
-    clean["audiences"] = _choices(errors, "audiences", data.get("audiences"), Audience)
-    clean["poles"] = _choices(errors, "poles", data.get("poles"), Pole)
+    clean["audiences"] = choices(errors, "audiences", data.get("audiences"), Audience)
+    clean["poles"] = choices(errors, "poles", data.get("poles"), Pole)
 
     contributors = []
     for index, row in enumerate(data.get("contributors") or []):
-        name = _text(row.get("name"))
+        name = text(row.get("name"))
         role = row.get("role") or ContributorRole.AUTHOR.value
         if not name:
-            if _text(row.get("role")) and row.get("role") != ContributorRole.AUTHOR.value:
+            if text(row.get("role")) and row.get("role") != ContributorRole.AUTHOR.value:
                 errors.add(f"contributors.{index}.name", N_("Give the contributor's name."))
             continue
         if len(name) > 255:
             errors.add(f"contributors.{index}.name", N_("This field is too long."))
-        member = _choice(errors, f"contributors.{index}.role", role, ContributorRole, required=True)
+        member = choice(errors, f"contributors.{index}.role", role, ContributorRole, required=True)
         contributors.append({"name": name, "role": member})
     clean["contributors"] = contributors
 
@@ -166,7 +191,7 @@ def clean_record(data: dict, *, today: dt.date, check_descriptors=None) -> dict:
     return clean
 
 
-def _concept_ids(errors: _Errors, values) -> list[int]:
+def _concept_ids(errors: FieldErrors, values) -> list[int]:
     ids = []
     for value in values if isinstance(values, (list, tuple)) else [values]:
         if isinstance(value, bool):
@@ -182,17 +207,17 @@ def _concept_ids(errors: _Errors, values) -> list[int]:
 
 
 def clean_item(data: dict, *, today: dt.date) -> dict:
-    errors = _Errors()
-    clean = {name: _text(data.get(name)) for name in ITEM_FIELDS}
+    errors = FieldErrors()
+    clean = {name: text(data.get(name)) for name in ITEM_FIELDS}
 
     if not clean["barcode"]:
         errors.add("barcode", N_("An item needs a barcode."))
     elif not BARCODE.match(clean["barcode"]):
         errors.add("barcode", N_("A barcode has at most 64 letters, digits, dots, dashes or slashes, without spaces."))
 
-    clean["library"] = _choice(errors, "library", clean["library"] or Library.CITE.value, Library, required=True)
-    clean["status"] = _choice(errors, "status", clean["status"] or ItemStatus.AVAILABLE.value, ItemStatus, required=True)
-    clean["condition"] = _choice(errors, "condition", clean["condition"], Condition, required=False)
+    clean["library"] = choice(errors, "library", clean["library"] or Library.CITE.value, Library, required=True)
+    clean["status"] = choice(errors, "status", clean["status"] or ItemStatus.AVAILABLE.value, ItemStatus, required=True)
+    clean["condition"] = choice(errors, "condition", clean["condition"], Condition, required=False)
 
     acquired = data.get("acquired_on")
     if isinstance(acquired, str) and acquired.strip():
@@ -207,22 +232,7 @@ def clean_item(data: dict, *, today: dt.date) -> dict:
         errors.add("acquired_on", N_("The acquisition date cannot be in the future."))
     clean["acquired_on"] = acquired
 
-    price = data.get("price")
-    if price in (None, ""):
-        clean["price"] = None
-    else:
-        try:
-            price = Decimal(str(price).replace(",", ".").strip())
-            if not price.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            errors.add("price", N_("The price must be an amount, for example 19.90."))
-            price = None
-        if price is not None and price < 0:
-            errors.add("price", N_("The price cannot be negative."))
-        elif price is not None and price >= Decimal("100000000"):
-            errors.add("price", N_("The price is too large."))
-        clean["price"] = price.quantize(Decimal("0.01")) if price is not None else None
+    clean["price"] = amount(errors, "price", data.get("price"))
 
     _lengths(errors, clean)
     if errors:

@@ -4,8 +4,10 @@ every rule applies and every work shows in the audit trail.
 
 A small demo thesaurus (thesaurus.ttl, also our own) is imported first, and
 the works are indexed with its concepts: works.json names them by the last
-part of their URI ("vae"). One thematic portal per advice pole comes last
-(cite.demo.portals)."""
+part of their URI ("vae"). One thematic portal per advice pole comes next
+(cite.demo.portals), then, with the staff accounts, the acquisitions: a
+second counsellor, this year's funds, suppliers, proposals in every state,
+orders and a year of observatory counts (cite.demo.acquisitions)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +21,9 @@ from sqlalchemy.orm import Session
 from accounts.services import AccountService
 from catalogue.models import Item
 from catalogue.services import ItemService, RecordService
+from cite.demo.acquisitions import load_acquisitions
 from cite.demo.portals import load_portals
+from core.db import utcnow
 from core.vocab import Pole
 from thesaurus.models import Concept, ConceptCollection, ConceptScheme
 from thesaurus.services.imports import ThesaurusImportService
@@ -47,10 +51,15 @@ class DemoReport:
     concepts: int = 0
     portals: int = 0
     accounts: list[str] = field(default_factory=list)
+    proposals: int = 0
+    funds: int = 0
+    orders: int = 0
 
 
-def load_demo(session: Session, *, accounts: bool = True) -> DemoReport:
-    """Load every demo work whose items are not there yet. Idempotent."""
+def load_demo(session: Session, *, accounts: bool = True, today: dt.date | None = None) -> DemoReport:
+    """Load every demo work whose items are not there yet, and, with the
+    accounts, the demo acquisitions as of ``today`` (default: today, UTC)
+    unless they are there. Idempotent."""
     report = DemoReport()
     if accounts:
         people = AccountService(session)
@@ -85,6 +94,10 @@ def load_demo(session: Session, *, accounts: bool = True) -> DemoReport:
         report.created += 1
     session.flush()
     report.portals = load_portals(session, actor)
+    if accounts:  # the acquisitions' story needs the demo staff
+        acquired = load_acquisitions(session, today=today or utcnow().date())
+        report.accounts += acquired.accounts
+        report.proposals, report.funds, report.orders = acquired.proposals, acquired.funds, acquired.orders
     return report
 
 

@@ -32,6 +32,14 @@ class ErrorDetail(Schema):
     submitted = fields.Dict(metadata={"description": "Version conflicts: what was sent."})
     findings = fields.List(fields.Dict(), metadata={
         "description": "Thesaurus rule violations: each {code, severity, concepts, message: {fr, en}}."})
+    matches = fields.List(fields.Dict(), metadata={
+        "description": "already_in_catalogue: the works of the catalogue that look like the one proposed."})
+    proposal_id = fields.Integer(metadata={"description": "already_proposed: the open proposal of the same work."})
+    allowed = fields.List(fields.String(), metadata={
+        "description": "transition_not_allowed: the states the proposal may move to."})
+    allowed_roles = fields.List(fields.String(), metadata={"description": "forbidden: the roles that may."})
+    remaining = fields.String(metadata={"description": "over_budget: what the fund has left, in euros."})
+    needed = fields.String(metadata={"description": "over_budget: what the move needs, in euros."})
 
 
 class ApiError(Schema):

@@ -20,7 +20,7 @@ from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from core import errors
-from core.i18n import N_
+from core.i18n import N_, render
 
 # By kind of error, the first that matches: each domain's errors subclass these.
 STATUS = {
@@ -51,7 +51,7 @@ def wants_json() -> bool:
 
 
 def translate(message: str, params: dict | None = None) -> str:
-    return gettext(message, **(params or {}))
+    return render(message, params, gettext)
 
 
 def translate_fields(fields: dict) -> dict:

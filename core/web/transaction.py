@@ -4,14 +4,15 @@ The session opens lazily on first use. It commits after the view when the
 response is a success or a redirect, and rolls back otherwise, so a view
 that re-renders a form with errors never half-saves. A request that queued
 works for the search index (``session.info["reindex"]``) drains the outbox
-(``core.outbox``) right after its commit.
+(``core.outbox``) right after its commit, and one that queued mail
+(``session.info["mail"]``) has it sent in the background (``core.mail``).
 """
 from __future__ import annotations
 
 from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
-from core import outbox
+from core import mail, outbox
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -39,9 +40,12 @@ def init_app(app: Flask) -> None:
                     session.rollback()
             finally:
                 reindex = session.info.pop("reindex", False)
+                mail_queued = session.info.pop("mail", False)
                 session.close()
             if committed and reindex:
                 _drain(app)
+            if committed and mail_queued:
+                mail.send_soon(app)
         return response
 
     @app.teardown_request

@@ -105,3 +105,16 @@ def test_the_record_service_keeps_the_match_key_current(db):
         data["year"] = 2024
         updated = RecordService(session).update(record.id, data, expected_version=record.version)
         assert updated.match_key == "cv qui fait mouche|durand|2024"
+
+
+def test_amounts_are_rounded_half_up_to_the_cent_before_their_limit_is_checked():
+    from decimal import Decimal
+
+    from catalogue.services.validation import FieldErrors, amount
+
+    errors = FieldErrors()
+    assert [amount(errors, "price", value) for value in ("12.345", "0,125", 19.9, "7")] == [
+        Decimal("12.35"), Decimal("0.13"), Decimal("19.90"), Decimal("7.00")]
+    assert errors == {}
+    assert amount(errors, "price", "99999999.999") == Decimal("100000000.00")
+    assert errors == {"price": ["The price is too large."]}  # it would not fit the column

@@ -73,3 +73,20 @@ def test_every_thesaurus_check_code_is_in_the_checks_table():
     table = {line.split("|")[1].strip(" `"): line.split("|")[2].strip()
              for line in section.splitlines() if line.startswith("| `") and "Severity" not in line}
     assert table == {code: severity for code, (severity, _) in CODES.items()}
+
+
+def test_the_readme_table_of_proposal_states_is_the_code_s():
+    """acquisitions/workflow.py is the one table of moves; the README shows it, with who may."""
+    from accounts.permissions import roles_with
+    from acquisitions.workflow import MOVES
+
+    section = README.split("### The states of a proposal", 1)[1].split("\n### ", 1)[0]
+    documented = {}
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            cells = [cell.strip() for cell in line.split("|")]
+            documented[(cells[1].strip("`"), cells[2].strip("`"))] = cells[3]
+    expected = {(move.source.value, move.target.value): "its proposer" if move.proposer_only else
+                ", ".join(role.value for role in roles_with(move.permission) if role.value != "administrator")
+                for move in MOVES}
+    assert documented == expected

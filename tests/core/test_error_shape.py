@@ -10,11 +10,14 @@ import json
 import re
 from pathlib import Path
 
+from acquisitions.services.budgets import BudgetService, fiscal_year
+from core.db import utcnow
 from tests.support.factories import make_item, make_record, make_token, make_user, record_data
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 REQUIRED = {"status", "code", "message"}
-OPTIONAL = {"fields", "current", "submitted", "findings"}
+OPTIONAL = {"fields", "current", "submitted", "findings", "matches", "proposal_id", "allowed", "allowed_roles",
+            "remaining", "needed"}
 
 # What each error case must answer, and which optional keys it carries.
 EXPECTED = {
@@ -34,6 +37,12 @@ EXPECTED = {
     "bad query argument": (422, "validation_failed", {"fields"}),
     "malformed json": (400, "bad_request", set()),
     "method not allowed": (405, "method_not_allowed", set()),
+    "held work proposed": (409, "already_in_catalogue", {"matches"}),
+    "work proposed twice": (409, "already_proposed", {"proposal_id"}),
+    "second support": (409, "already_supported", set()),
+    "move outside the graph": (409, "transition_not_allowed", {"allowed"}),
+    "move by the wrong role": (403, "forbidden", {"allowed_roles"}),
+    "over budget": (409, "over_budget", {"remaining", "needed"}),
 }
 
 
@@ -74,6 +83,7 @@ def error_cases(client, db) -> dict:
     work = client.post("/api/v1/concepts", headers=doc, json={"pref_labels": {"fr": "Travail"}}).get_json()
     job = client.post("/api/v1/concepts", headers=doc,
                       json={"pref_labels": {"fr": "Emploi"}, "broader": [work["id"]]}).get_json()
+    proposals = acquisition_cases(client, db, doc, counsellor, record)
 
     return {
         "no token": client.get("/api/v1/records"),
@@ -97,7 +107,32 @@ def error_cases(client, db) -> dict:
         "malformed json": client.post("/api/v1/records", data="{oops", headers={
             **doc, "Content-Type": "application/json"}),
         "method not allowed": client.patch("/api/v1/records", headers=doc),
+        **proposals,
     }
+
+
+def acquisition_cases(client, db, doc, counsellor, record) -> dict:
+    """The acquisitions' own refusals (a held work, a proposal twice, a second
+    support, moves the graph or the role refuses, a fund that cannot pay)."""
+    librarian = auth(db, "biblio", "librarian")
+    with db.transaction() as session:
+        BudgetService(session).create(fiscal_year(utcnow().date(), 1), "orientation", {"allocated": "10.00"})
+    held = client.post("/api/v1/proposals", headers=counsellor, json={"title": record.title, "isbn": record.isbn})
+    made = client.post("/api/v1/proposals", headers=counsellor,
+                       json={"title": "Les métiers de demain", "estimated_price": "25.00"}).get_json()
+    twice = client.post("/api/v1/proposals", headers=doc, json={"title": "Les métiers de demain"})
+    client.post(f"/api/v1/proposals/{made['id']}/supports", headers=doc, json={})
+    second = client.post(f"/api/v1/proposals/{made['id']}/supports", headers=doc, json={})
+    outside = client.post(f"/api/v1/proposals/{made['id']}/transitions", headers=doc,
+                          json={"to": "ordered", "version": made["version"]})
+    reviewed = client.post(f"/api/v1/proposals/{made['id']}/transitions", headers=doc,
+                           json={"to": "under_review", "version": made["version"]}).get_json()
+    wrong_role = client.post(f"/api/v1/proposals/{made['id']}/transitions", headers=doc,
+                             json={"to": "accepted", "version": reviewed["version"]})
+    over = client.post(f"/api/v1/proposals/{made['id']}/transitions", headers=librarian,
+                       json={"to": "accepted", "version": reviewed["version"]})
+    return {"held work proposed": held, "work proposed twice": twice, "second support": second,
+            "move outside the graph": outside, "move by the wrong role": wrong_role, "over budget": over}
 
 
 def check_shape(name: str, response) -> dict:

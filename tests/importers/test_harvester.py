@@ -405,7 +405,7 @@ def test_the_scheduler_keeps_one_nightly_job_in_the_database(target, tmp_path):
     from sqlalchemy import inspect
 
     from cite import create_app
-    from cite.scheduler import JOBS_TABLE, build_scheduler
+    from cite.scheduler import HEARTBEAT_JOB_ID, HERE, JOBS_TABLE, MAIL_JOB_ID, build_scheduler
     from core.jobs import MISFIRE_GRACE_SECONDS
     from importers.jobs import JOB_ID
     from search.jobs import DRAIN_JOB_ID
@@ -421,6 +421,10 @@ def test_the_scheduler_keeps_one_nightly_job_in_the_database(target, tmp_path):
             assert (local.hour, local.minute, str(job.trigger.timezone)) == (3, 30, "Europe/Paris")
             assert local > dt.datetime.now(dt.timezone.utc)
             assert inspect(app.extensions["catalogue.db"].engine).has_table(JOBS_TABLE)
+            # The heartbeat and the mail sender live with the process, not in the table.
+            for job_id, func_ref in ((HEARTBEAT_JOB_ID, "cite.scheduler:heartbeat"),
+                                     (MAIL_JOB_ID, "core.mail:scheduled_send")):
+                assert scheduler.get_job(job_id, jobstore=HERE).func_ref == func_ref
         # Started again with another schedule, it replaces its job instead of adding one.
         app.config["HARVEST_CRON"] = "0 4 * * 1"
         with running(build_scheduler(app)) as scheduler:

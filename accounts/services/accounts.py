@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 
 from argon2 import PasswordHasher
@@ -48,9 +49,10 @@ class AccountService:
         return list(self.session.scalars(select(User).order_by(User.username)))
 
     def create(self, username: str, password: str, role: str, *, display_name: str | None = None,
-               pole: str | None = None) -> User:
+               pole: str | None = None, email: str | None = None) -> User:
         username = (username or "").strip().lower()
         errors: dict[str, list[str]] = {}
+        email = _email(email, errors)
         if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
             errors["username"] = [N_("A username has letters, digits, dots, dashes or underscores.")]
         elif self.by_username(username) is not None:
@@ -60,7 +62,7 @@ class AccountService:
         if errors:
             raise ValidationFailed(errors)
         user = User(username=username, display_name=display_name or username, role=role_member,
-                    pole=pole_member, password_hash=_hasher.hash(password),
+                    pole=pole_member, email=email, password_hash=_hasher.hash(password),
                     created_at=self.clock(), password_changed_at=self.clock())
         self.session.add(user)
         self.session.flush()
@@ -70,6 +72,16 @@ class AccountService:
         user = self.require(username)
         errors: dict[str, list[str]] = {}
         user.role, user.pole = self._role_and_pole(role, pole, errors)
+        if errors:
+            raise ValidationFailed(errors)
+        self.session.flush()
+        return user
+
+    def set_email(self, username: str, email: str | None) -> User:
+        """Where the account's notifications are mailed (None: the inbox only)."""
+        user = self.require(username)
+        errors: dict[str, list[str]] = {}
+        user.email = _email(email, errors)
         if errors:
             raise ValidationFailed(errors)
         self.session.flush()
@@ -182,6 +194,18 @@ class AccountService:
     def _check_password(password: str, errors: dict) -> None:
         if not password or len(password) < MIN_PASSWORD_LENGTH:
             errors["password"] = [N_("A password has at least 10 characters.")]
+
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+def _email(value: str | None, errors: dict) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if len(value) > 254 or not _EMAIL.match(value):
+        errors["email"] = [N_("Give an e-mail address such as prenom.nom@example.org.")]
+    return value
 
 
 def _digest(clear: str) -> str:
