@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
 
 from core.web.auth import can
@@ -22,6 +22,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["label"] = lambda member: gettext(member.label) if member is not None else ""
     app.jinja_env.filters["date"] = lambda value: format_date(value, "medium") if value else ""
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "medium") if value else ""
+    # Money as the reader's language writes it: "1 500,00 €" in French, "€1,500.00" in English;
+    # "amount" without the sign, for columns whose heading already says euros.
+    app.jinja_env.filters["euros"] = lambda value: format_currency(value, "EUR") if value is not None else ""
+    app.jinja_env.filters["amount"] = (lambda value: format_decimal(value, "#,##0.00")
+                                       if value is not None else "")
 
     @app.template_global()
     def lang_url(code: str) -> str:

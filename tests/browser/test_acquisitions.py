@@ -246,6 +246,7 @@ def _expect_committed(page, pole_name: str, committed: Decimal, allocated: Decim
 
 
 def _money(value: Decimal) -> re.Pattern:
-    """An amount as the page writes it (45.00; tolerant of a comma or trailing zeros)."""
+    """An amount as the page writes it in French: 1 500,00 (the group separator a narrow space)."""
     whole, cents = f"{value:.2f}".split(".")
-    return re.compile(rf"^\s*{whole}[.,]{cents}0*\s*(€)?\s*$")
+    grouped = f"{int(whole):,}".replace(",", "\u202f")
+    return re.compile(rf"^\s*{grouped},{cents}\s*$")
