@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import itertools
 import math
 import os
@@ -50,7 +49,6 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -73,6 +71,7 @@ from acquisitions.models import (  # noqa: E402
 from acquisitions.services.duplicates import proposal_key  # noqa: E402
 from acquisitions.services.proposals import ProposalService  # noqa: E402
 from acquisitions.vocab import OPEN_STATUSES, ProposalReason, ProposalStatus  # noqa: E402
+from bench.keepalive import Client  # noqa: E402
 from catalogue.models import Contributor, Record  # noqa: E402
 from catalogue.vocab import Audience  # noqa: E402
 from cite import migrate  # noqa: E402
@@ -460,37 +459,6 @@ def duplicate_check(database: Database, inputs: list[tuple[str, dict]], rounds: 
 
 
 # ---------------------------------------------------------------- the review queue
-
-class Client:
-    """A keep-alive HTTP client with a cookie jar of one session."""
-
-    def __init__(self, base_url: str):
-        parts = urlsplit(base_url)
-        self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
-        data = response.read()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, data
-
-    def login(self, username: str, password: str) -> None:
-        _, html = self.request("GET", "/login")
-        csrf = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html).group(1).decode()
-        status, _ = self.request("POST", "/login", urlencode(
-            {"csrf_token": csrf, "username": username, "password": password}).encode(),
-            {"Content-Type": "application/x-www-form-urlencoded"})
-        if status != 302:
-            raise RuntimeError(f"login as {username} answered {status}")
-
 
 def review_queue(database_url: str, workdir: Path, requests: int) -> dict[str, list[float]]:
     database = Database(database_url)

@@ -12,47 +12,24 @@ Usage: .venv/bin/python bench/scan_uses.py [--rounds 300]
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import re
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from accounts.services import AccountService  # noqa: E402
+from bench.keepalive import Client  # noqa: E402
 from catalogue.models import Item  # noqa: E402
 from cite import migrate  # noqa: E402
 from cite.demo import DEMO_PASSWORD, load_demo  # noqa: E402
 from core.db import Database  # noqa: E402
 from tests.support.live import live_server  # noqa: E402
-
-
-class Client:
-    """A keep-alive HTTP client with a cookie jar of one session."""
-
-    def __init__(self, base_url: str):
-        parts = urlsplit(base_url)
-        self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
-        data = response.read()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, data
 
 
 def timed(call, rounds: int) -> list[float]:
@@ -87,16 +64,10 @@ def main() -> None:
     database.dispose()
 
     with live_server(url, workdir / "instance", extra_env={"CATALOGUE_SESSION_COOKIE_SECURE": "false"}) as base:
-        page = Client(base)
-        _, html = page.request("GET", "/login")
-        csrf = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html).group(1).decode()
-        status, _ = page.request("POST", "/login", urlencode(
-            {"csrf_token": csrf, "username": "documentaliste", "password": DEMO_PASSWORD}).encode(),
-            {"Content-Type": "application/x-www-form-urlencoded"})
-        assert status == 302, "login failed"
-        _, html = page.request("GET", "/staff/uses")
-        csrf = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html).group(1).decode()
-        api = Client(base)
+        page = Client(base, timeout=30)
+        page.login("documentaliste", DEMO_PASSWORD)
+        csrf = page.csrf_token("/staff/uses")
+        api = Client(base, timeout=30)
         auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         cycle = iter(barcodes * (args.rounds * 3 // len(barcodes) + 3))
 
@@ -119,7 +90,7 @@ def main() -> None:
         trolleys = [sum(timed(scan_page, 60)) / 1000 for _ in range(5)]
 
     base_median = statistics.median(baseline)
-    print(f"scan_uses: {args.rounds} rounds each, SQLite, waitress, demo collection ({len(barcodes)} items)")
+    print(f"scan_uses: {args.rounds} rounds each, SQLite, `catalogue serve`, demo collection ({len(barcodes)} items)")
     print(describe("baseline GET /healthz", baseline))
     print(describe("scan via staff page", page_scans, base_median))
     print(describe("scan via API", api_scans, base_median))

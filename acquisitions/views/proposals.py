@@ -98,7 +98,8 @@ def show_proposal(proposal_id):
     return render_proposal(services(ProposalService).get(proposal_id))
 
 
-def render_proposal(proposal, *, move_form: MoveForm | None = None, status: int = 200, failed: str | None = None):
+def render_proposal(proposal, *, move_form: MoveForm | None = None, status: int = 200, failed: str | None = None,
+                    comment_form: CommentForm | None = None):
     service = services(ProposalService)
     offered = moves().offered(proposal)
     forms = {}
@@ -112,7 +113,7 @@ def render_proposal(proposal, *, move_form: MoveForm | None = None, status: int 
         "acquisitions/show.html", proposal=proposal, support=service.support_of(proposal), offered=offered,
         forms=forms, failed=failed, supported=service.supported_by(proposal, current_user.id),
         demand=demand(db_session(), proposal.queries), support_form=SupportForm(formdata=None, prefix="support"),
-        comment_form=CommentForm(formdata=None, prefix="comment"), items=OrderService(db_session()).items_of(proposal),
+        comment_form=comment_form or CommentForm(formdata=None, prefix="comment"), items=OrderService(db_session()).items_of(proposal),
         editable=proposal.status in EDITABLE, fund_label=fund_label), status
 
 
@@ -172,10 +173,12 @@ def comment_proposal(proposal_id):
     form = CommentForm(prefix="comment")
     if not form.validate_on_submit():
         abort(400)
+    service = services(ProposalService)
     try:
-        services(ProposalService).comment(proposal_id, form.text.data)
+        service.comment(proposal_id, form.text.data)
     except ValidationFailed as error:
-        flash(" ".join(translate(m) for messages in error.fields.values() for m in messages), "error")
+        show_errors(form, error)
+        return render_proposal(service.get(proposal_id), comment_form=form, status=422)
     return redirect(url_for("acquisitions.show_proposal", proposal_id=proposal_id) + "#comments")
 
 

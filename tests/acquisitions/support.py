@@ -15,11 +15,7 @@ from acquisitions.services.moves import MoveService
 from acquisitions.services.proposals import ProposalService
 from core.db import utcnow
 from core.vocab import Pole
-from tests.support.api import ERROR_KEYS
 from tests.support.factories import PASSWORD
-
-# What the acquisitions' errors say besides the common keys (acquisitions.errors).
-ACQUISITION_KEYS = {"matches", "proposal_id", "allowed", "allowed_roles", "remaining", "needed"}
 
 # username -> (role, pole, e-mail)
 PEOPLE = {
@@ -133,16 +129,3 @@ def budget(client, headers, year: int) -> dict:
     response = client.get(f"/api/v1/budgets?year={year}", headers=headers)
     assert response.status_code == 200, response.get_data(as_text=True)
     return {item["code"]: item for item in response.get_json()["items"]}
-
-
-def acq_error(response, status: int, code: str) -> dict:
-    """tests.support.api.assert_error, allowing the keys acquisitions' errors add."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
-    body = response.get_json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert (error["status"], error["code"]) == (status, code)
-    assert isinstance(error["message"], str) and error["message"]
-    assert set(error) <= ERROR_KEYS | ACQUISITION_KEYS
-    return error

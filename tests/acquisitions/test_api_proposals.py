@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from acquisitions.models import Proposal, ProposalEvent
-from tests.acquisitions.support import acq_error, moved, proposal_data, propose
+from tests.acquisitions.support import moved, proposal_data, propose
+from tests.support.api import assert_error
 from tests.support.factories import make_record
 
 ISBN = "9782070360246"  # the catalogue record's (tests.support.factories.record_data)
@@ -46,8 +47,8 @@ def test_a_counsellor_proposes_a_work_and_reads_it_back(client, db, staff):
 
 def test_visitors_without_a_token_cannot_propose_or_read(client, db, staff):
     """401 without a token: nothing is saved."""
-    acq_error(client.post("/api/v1/proposals", json=proposal_data()), 401, "unauthorized")
-    acq_error(client.get("/api/v1/proposals"), 401, "unauthorized")
+    assert_error(client.post("/api/v1/proposals", json=proposal_data()), 401, "unauthorized")
+    assert_error(client.get("/api/v1/proposals"), 401, "unauthorized")
     assert count_proposals(db) == 0
 
 
@@ -57,7 +58,7 @@ def test_an_isbn_the_catalogue_holds_in_any_layout_is_already_in_catalogue(clien
     record = make_record(db)
     response = client.post("/api/v1/proposals", headers=staff.headers("claire"),
                            json=proposal_data(title="Un tout autre titre", isbn=isbn))
-    error = acq_error(response, 409, "already_in_catalogue")
+    error = assert_error(response, 409, "already_in_catalogue")
     assert [match["id"] for match in error["matches"]] == [record.id]
     assert error["matches"][0]["isbn"] == ISBN and error["matches"][0]["title"] == record.title
     assert count_proposals(db) == 0
@@ -68,7 +69,7 @@ def test_the_same_issn_is_already_in_catalogue(client, db, staff):
                          contributors=[])
     response = client.post("/api/v1/proposals", headers=staff.headers("claire"), json=proposal_data(
         title="Info sociales (abonnement)", isbn=None, issn="03785955", document_type="periodical"))
-    assert [m["id"] for m in acq_error(response, 409, "already_in_catalogue")["matches"]] == [record.id]
+    assert [m["id"] for m in assert_error(response, 409, "already_in_catalogue")["matches"]] == [record.id]
 
 
 def test_the_same_match_key_is_already_in_catalogue(client, db, staff):
@@ -77,7 +78,7 @@ def test_the_same_match_key_is_already_in_catalogue(client, db, staff):
     record = make_record(db, isbn=None)  # "Réussir son entretien d'embauche", Martin, Léa, 2023
     response = client.post("/api/v1/proposals", headers=staff.headers("claire"), json=proposal_data(
         title="REUSSIR son entretien d’embauche !", authors="Martin, L.", year=2023, isbn=None))
-    assert [m["id"] for m in acq_error(response, 409, "already_in_catalogue")["matches"]] == [record.id]
+    assert [m["id"] for m in assert_error(response, 409, "already_in_catalogue")["matches"]] == [record.id]
 
     other_year = client.post("/api/v1/proposals", headers=staff.headers("claire"), json=proposal_data(
         title="Réussir son entretien d'embauche", authors="Martin, Léa", year=2019, isbn=None))
@@ -105,7 +106,7 @@ def test_a_work_an_open_proposal_names_is_already_proposed(client, db, staff, fi
     made = propose(client, staff.headers("claire"), **first)
     response = client.post("/api/v1/proposals", headers=staff.headers("karim"),
                            json={**proposal_data(**second), "confirm_duplicate": True})
-    assert acq_error(response, 409, "already_proposed")["proposal_id"] == made["id"]
+    assert assert_error(response, 409, "already_proposed")["proposal_id"] == made["id"]
     assert count_proposals(db) == 1
 
 
@@ -134,7 +135,7 @@ def test_a_rejected_or_withdrawn_proposal_does_not_block_a_new_one(client, db, s
 def test_invalid_fields_answer_422_naming_the_field(client, db, staff, field, value):
     response = client.post("/api/v1/proposals", headers=staff.headers("claire"),
                            json=proposal_data(**{field: value}))
-    error = acq_error(response, 422, "validation_failed")
+    error = assert_error(response, 422, "validation_failed")
     assert list(error["fields"]) == [field] and error["fields"][field][0]
     assert count_proposals(db) == 0
 
@@ -142,7 +143,7 @@ def test_invalid_fields_answer_422_naming_the_field(client, db, staff, field, va
 def test_every_invalid_field_is_reported_at_once(client, db, staff):
     response = client.post("/api/v1/proposals", headers=staff.headers("claire"), json=proposal_data(
         title="  ", isbn="978-2-07-036024-7", estimated_price="-1", quantity=0))
-    error = acq_error(response, 422, "validation_failed")
+    error = assert_error(response, 422, "validation_failed")
     assert set(error["fields"]) == {"title", "isbn", "estimated_price", "quantity"}
 
 
@@ -170,7 +171,7 @@ def test_a_counsellor_may_change_her_proposal_until_it_is_decided_with_the_versi
     assert (changed.get_json()["quantity"], changed.get_json()["estimated_price"]) == (2, "22.00")
     stale = client.patch(f"/api/v1/proposals/{body['id']}", headers=headers,
                          json={**proposal_data(quantity=5), "version": body["version"]})
-    error = acq_error(stale, 409, "version_conflict")
+    error = assert_error(stale, 409, "version_conflict")
     assert (error["current"]["quantity"], error["submitted"]["quantity"]) == (2, 5)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from acquisitions.models import ProposalSupport
-from tests.acquisitions.support import acq_error, moved, propose, read
+from tests.acquisitions.support import moved, propose, read
+from tests.support.api import assert_error
 
 
 def support(client, headers, proposal_id, **body):
@@ -34,8 +35,8 @@ def test_supporting_twice_or_ones_own_proposal_is_refused(client, db, staff):
     proposal = propose(client, staff.headers("claire"))
     assert support(client, staff.headers("karim"), proposal["id"]).status_code == 201
 
-    acq_error(support(client, staff.headers("karim"), proposal["id"]), 409, "already_supported")
-    acq_error(support(client, staff.headers("claire"), proposal["id"]), 409, "already_supported")
+    assert_error(support(client, staff.headers("karim"), proposal["id"]), 409, "already_supported")
+    assert_error(support(client, staff.headers("claire"), proposal["id"]), 409, "already_supported")
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(ProposalSupport)) == 1
     assert read(client, staff.headers("claire"), proposal["id"])["support"]["total"] == 2
@@ -46,13 +47,13 @@ def test_a_decided_proposal_gathers_no_more_support(client, db, staff):
     moved(client, staff.headers("doc"), proposal["id"], "under_review")
     assert support(client, staff.headers("nadia"), proposal["id"]).status_code == 201, "still being decided"
     moved(client, staff.headers("lise"), proposal["id"], "rejected", rejection_reason="out_of_scope")
-    acq_error(support(client, staff.headers("karim"), proposal["id"]), 409, "conflict")
+    assert_error(support(client, staff.headers("karim"), proposal["id"]), 409, "conflict")
 
 
 def test_supporting_needs_a_token_and_an_existing_proposal(client, db, staff):
     proposal = propose(client, staff.headers("claire"))
-    acq_error(client.post(f"/api/v1/proposals/{proposal['id']}/supports", json={}), 401, "unauthorized")
-    acq_error(support(client, staff.headers("karim"), 999999), 404, "not_found")
+    assert_error(client.post(f"/api/v1/proposals/{proposal['id']}/supports", json={}), 401, "unauthorized")
+    assert_error(support(client, staff.headers("karim"), 999999), 404, "not_found")
 
 
 def test_comments_are_kept_in_order_with_their_author(client, db, staff):
@@ -61,7 +62,7 @@ def test_comments_are_kept_in_order_with_their_author(client, db, staff):
     first = client.post(url, headers=staff.headers("lise"), json={"text": "Quelle édition ?"})
     assert first.status_code == 201 and first.get_json()["author"] == "lise"
     assert client.post(url, headers=staff.headers("claire"), json={"text": "La 3e, de 2024."}).status_code == 201
-    acq_error(client.post(url, headers=staff.headers("claire"), json={"text": "   "}), 422, "validation_failed")
+    assert_error(client.post(url, headers=staff.headers("claire"), json={"text": "   "}), 422, "validation_failed")
     comments = read(client, staff.headers("doc"), proposal["id"])["comments"]
     assert [(c["author"], c["text"]) for c in comments] == [
         ("lise", "Quelle édition ?"), ("claire", "La 3e, de 2024.")]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from acquisitions.services.budgets import fiscal_year
 from core.db import utcnow
 from tests.acquisitions.support import (
-    acq_error,
     budget,
     moved,
     open_fund,
@@ -14,6 +13,7 @@ from tests.acquisitions.support import (
     read,
     transition,
 )
+from tests.support.api import assert_error
 from tests.support.factories import make_record
 
 
@@ -33,7 +33,7 @@ def test_a_move_answers_the_proposal_in_its_new_state_with_a_new_version(client,
 
 def test_a_move_outside_the_graph_is_409_listing_the_allowed_ones(client, db, staff):
     proposal = propose(client, staff.headers("claire"))
-    error = acq_error(transition(client, staff.headers("admin"), proposal["id"], "ordered"), 409,
+    error = assert_error(transition(client, staff.headers("admin"), proposal["id"], "ordered"), 409,
                       "transition_not_allowed")
     assert error["allowed"] == ["under_review", "withdrawn"]
     assert read(client, staff.headers("admin"), proposal["id"])["status"] == "proposed"
@@ -44,7 +44,7 @@ def test_a_stale_version_is_409_showing_both_sides(client, db, staff):
     moved(client, staff.headers("doc"), proposal["id"], "under_review")
     response = client.post(f"/api/v1/proposals/{proposal['id']}/transitions", headers=staff.headers("lise"),
                            json={"to": "rejected", "version": proposal["version"], "rejection_reason": "other"})
-    error = acq_error(response, 409, "version_conflict")
+    error = assert_error(response, 409, "version_conflict")
     assert (error["current"]["status"], error["current"]["version"]) == ("under_review", proposal["version"] + 1)
     assert (error["submitted"]["to"], error["submitted"]["rejection_reason"]) == ("rejected", "other")
     assert read(client, staff.headers("lise"), proposal["id"])["status"] == "under_review"
@@ -52,19 +52,19 @@ def test_a_stale_version_is_409_showing_both_sides(client, db, staff):
 
 def test_the_wrong_role_is_403_listing_the_roles_that_may(client, db, staff):
     proposal = propose(client, staff.headers("claire"))
-    error = acq_error(transition(client, staff.headers("karim"), proposal["id"], "under_review"), 403, "forbidden")
+    error = assert_error(transition(client, staff.headers("karim"), proposal["id"], "under_review"), 403, "forbidden")
     assert error["allowed_roles"] == ["documentalist", "librarian", "administrator"]
     moved(client, staff.headers("doc"), proposal["id"], "under_review")
-    error = acq_error(transition(client, staff.headers("doc"), proposal["id"], "accepted"), 403, "forbidden")
+    error = assert_error(transition(client, staff.headers("doc"), proposal["id"], "accepted"), 403, "forbidden")
     assert error["allowed_roles"] == ["librarian", "administrator"]
-    acq_error(client.post(f"/api/v1/proposals/{proposal['id']}/transitions",
+    assert_error(client.post(f"/api/v1/proposals/{proposal['id']}/transitions",
                           json={"to": "accepted", "version": 2}), 401, "unauthorized")
 
 
 def test_only_the_proposer_may_withdraw(client, db, staff):
     proposal = propose(client, staff.headers("claire"))
     for other in ("nadia", "lise", "admin"):
-        acq_error(transition(client, staff.headers(other), proposal["id"], "withdrawn"), 403, "forbidden")
+        assert_error(transition(client, staff.headers(other), proposal["id"], "withdrawn"), 403, "forbidden")
     body = moved(client, staff.headers("claire"), proposal["id"], "withdrawn")
     assert body["moves"] == []
 
@@ -72,15 +72,15 @@ def test_only_the_proposer_may_withdraw(client, db, staff):
 def test_rejecting_needs_a_reason_and_reopening_goes_back_to_review(client, db, staff):
     proposal = reviewed(client, staff)
     lise = staff.headers("lise")
-    error = acq_error(transition(client, lise, proposal["id"], "rejected"), 422, "validation_failed")
+    error = assert_error(transition(client, lise, proposal["id"], "rejected"), 422, "validation_failed")
     assert list(error["fields"]) == ["rejection_reason"]
-    acq_error(transition(client, lise, proposal["id"], "rejected", rejection_reason="trop_cher"), 422,
+    assert_error(transition(client, lise, proposal["id"], "rejected", rejection_reason="trop_cher"), 422,
               "validation_failed")
 
     rejected = moved(client, lise, proposal["id"], "rejected", rejection_reason="out_of_scope",
                      comment="Hors du champ du centre.")
     assert (rejected["rejection_reason"], rejected["moves"]) == ("out_of_scope", ["under_review"])
-    acq_error(transition(client, staff.headers("doc"), proposal["id"], "under_review"), 403, "forbidden")
+    assert_error(transition(client, staff.headers("doc"), proposal["id"], "under_review"), 403, "forbidden")
     reopened = moved(client, lise, proposal["id"], "under_review")
     assert reopened["rejection_reason"] is None
     events = read(client, lise, proposal["id"])["events"]
@@ -106,7 +106,7 @@ def test_accepting_takes_this_years_fund_of_the_pole_by_default_or_the_one_named
     second = reviewed(client, staff, isbn="9782350300023", title="Le CV par l'exemple")
     assert moved(client, staff.headers("lise"), second["id"], "accepted", fund_id=general)["fund_id"] == general
     third = reviewed(client, staff, isbn="9782350300030", title="Lettres de motivation")
-    error = acq_error(transition(client, staff.headers("lise"), third["id"], "accepted", fund_id=999999), 422,
+    error = assert_error(transition(client, staff.headers("lise"), third["id"], "accepted", fund_id=999999), 422,
                       "validation_failed")
     assert list(error["fields"]) == ["fund_id"]
 
@@ -119,11 +119,11 @@ def test_accepting_beyond_what_the_fund_has_left_needs_a_librarians_override(cli
     proposal = reviewed(client, staff, estimated_price="60", quantity=2)
     lise = staff.headers("lise")
 
-    error = acq_error(transition(client, lise, proposal["id"], "accepted", fund_id=fund), 409, "over_budget")
+    error = assert_error(transition(client, lise, proposal["id"], "accepted", fund_id=fund), 409, "over_budget")
     assert (error["remaining"], error["needed"]) == ("100.00", "120.00")
-    acq_error(transition(client, staff.headers("doc"), proposal["id"], "accepted", fund_id=fund, override=True,
+    assert_error(transition(client, staff.headers("doc"), proposal["id"], "accepted", fund_id=fund, override=True,
                          comment="Urgent."), 403, "forbidden")
-    error = acq_error(transition(client, lise, proposal["id"], "accepted", fund_id=fund, override=True), 422,
+    error = assert_error(transition(client, lise, proposal["id"], "accepted", fund_id=fund, override=True), 422,
                       "validation_failed")
     assert list(error["fields"]) == ["comment"]
     assert read(client, lise, proposal["id"])["status"] == "under_review"
@@ -145,7 +145,7 @@ def test_ordering_beyond_what_the_fund_has_left_needs_a_librarians_override(clie
     lise = staff.headers("lise")
     moved(client, lise, proposal["id"], "accepted", fund_id=fund)
 
-    error = acq_error(transition(client, lise, proposal["id"], "ordered", unit_price="70"), 409, "over_budget")
+    error = assert_error(transition(client, lise, proposal["id"], "ordered", unit_price="70"), 409, "over_budget")
     assert (error["remaining"], error["needed"]) == ("20.00", "60.00")
     assert read(client, lise, proposal["id"])["status"] == "accepted"
     assert client.get("/api/v1/orders", headers=lise).get_json()["items"] == [], "no order line was left behind"

@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from acquisitions.services.budgets import BudgetService
-from tests.acquisitions.support import acq_error, budget, moved, open_fund, propose
+from tests.acquisitions.support import budget, moved, open_fund, propose
+from tests.support.api import assert_error
 
 FIGURES = ("allocated", "committed", "spent", "remaining")
 
@@ -39,10 +40,10 @@ def test_an_administrator_opens_funds_and_the_budget_lists_them_as_decimal_strin
 
 def test_only_administrators_open_funds_and_visitors_see_no_budget(client, db, staff):
     fund = {"year": 2026, "code": "orientation", "allocated": "900"}
-    error = acq_error(client.post("/api/v1/funds", headers=staff.headers("lise"), json=fund), 403, "forbidden")
+    error = assert_error(client.post("/api/v1/funds", headers=staff.headers("lise"), json=fund), 403, "forbidden")
     assert "fields" not in error
-    acq_error(client.post("/api/v1/funds", headers=staff.headers("claire"), json=fund), 403, "forbidden")
-    acq_error(client.get("/api/v1/budgets?year=2026"), 401, "unauthorized")
+    assert_error(client.post("/api/v1/funds", headers=staff.headers("claire"), json=fund), 403, "forbidden")
+    assert_error(client.get("/api/v1/budgets?year=2026"), 401, "unauthorized")
     assert budget(client, staff.headers("lise"), 2026) == {}
 
 
@@ -51,10 +52,10 @@ def test_a_fund_is_opened_once_per_year_and_code_with_a_valid_amount(client, db,
     assert client.post("/api/v1/funds", headers=admin,
                        json={"year": 2026, "code": "pathway", "allocated": "300"}).status_code == 201
     again = client.post("/api/v1/funds", headers=admin, json={"year": 2026, "code": "pathway", "allocated": "10"})
-    assert list(acq_error(again, 422, "validation_failed")["fields"]) == ["code"]
+    assert list(assert_error(again, 422, "validation_failed")["fields"]) == ["code"]
     bad = client.post("/api/v1/funds", headers=admin, json={"year": 1999, "code": "cuisine", "allocated": "-3",
                                                             "warning_percent": 0})
-    assert set(acq_error(bad, 422, "validation_failed")["fields"]) == {"year", "code", "allocated",
+    assert set(assert_error(bad, 422, "validation_failed")["fields"]) == {"year", "code", "allocated",
                                                                        "warning_percent"}
 
 
@@ -64,9 +65,9 @@ def test_a_librarian_changes_an_allocation_with_the_version_she_read(client, db,
     changed = client.patch(f"/api/v1/funds/{fund_id}", headers=lise, json={"version": 1, "allocated": "1200,50"})
     assert changed.status_code == 200, changed.get_data(as_text=True)
     assert changed.get_json()["allocated"] == "1200.50"
-    acq_error(client.patch(f"/api/v1/funds/{fund_id}", headers=lise, json={"version": 1, "allocated": "5"}), 409,
+    assert_error(client.patch(f"/api/v1/funds/{fund_id}", headers=lise, json={"version": 1, "allocated": "5"}), 409,
               "version_conflict")
-    acq_error(client.patch(f"/api/v1/funds/{fund_id}", headers=staff.headers("doc"),
+    assert_error(client.patch(f"/api/v1/funds/{fund_id}", headers=staff.headers("doc"),
                            json={"version": 2, "allocated": "5"}), 403, "forbidden")
 
 

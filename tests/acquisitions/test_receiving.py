@@ -9,13 +9,13 @@ from sqlalchemy import func, select
 from catalogue.models import Record
 from core.db import utcnow
 from tests.acquisitions.support import (
-    acq_error,
     moved,
     open_fund,
     propose,
     read,
     transition,
 )
+from tests.support.api import assert_error
 from tests.support.factories import make_item, make_record
 
 TITLE = "Créer son entreprise en dix étapes"
@@ -85,7 +85,7 @@ def test_a_partial_receipt_keeps_the_rest_expected_and_received_again_receives_i
     [line] = order["lines"]
     assert (order["status"], line["quantity"], line["received_quantity"]) == ("sent", 2, 1)
 
-    error = acq_error(transition(client, doc, proposal["id"], "received", quantity=2), 422, "validation_failed")
+    error = assert_error(transition(client, doc, proposal["id"], "received", quantity=2), 422, "validation_failed")
     assert list(error["fields"]) == ["quantity"], "only one copy is still expected"
     rest = moved(client, doc, proposal["id"], "received")
     assert rest["received_record_id"] == record_id, "the rest goes to the same work"
@@ -93,7 +93,7 @@ def test_a_partial_receipt_keeps_the_rest_expected_and_received_again_receives_i
         ("CM0042001", "16.00"), (f"ACQ{proposal['id']}-1", "17.90")]
     assert count_records(db) == 1
     assert client.get("/api/v1/orders", headers=doc).get_json()["items"][0]["status"] == "closed"
-    error = acq_error(transition(client, doc, proposal["id"], "received"), 409, "transition_not_allowed")
+    error = assert_error(transition(client, doc, proposal["id"], "received"), 409, "transition_not_allowed")
     assert error["allowed"] == ["catalogued"]
 
 
@@ -147,10 +147,10 @@ def test_catalogued_shelves_the_copies_and_visitors_find_the_work(client, db, st
 def test_receiving_refuses_bad_barcodes_or_an_unknown_work_and_saves_nothing(client, db, staff):
     proposal = ordered(client, db, staff)
     doc = staff.headers("doc")
-    error = acq_error(transition(client, doc, proposal["id"], "received", barcodes=["CM 1"]), 422,
+    error = assert_error(transition(client, doc, proposal["id"], "received", barcodes=["CM 1"]), 422,
                       "validation_failed")
     assert list(error["fields"]) == ["barcodes"]
-    error = acq_error(transition(client, doc, proposal["id"], "received", record_id=999999), 422,
+    error = assert_error(transition(client, doc, proposal["id"], "received", record_id=999999), 422,
                       "validation_failed")
     assert list(error["fields"]) == ["record_id"]
     assert read(client, doc, proposal["id"])["status"] == "ordered"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from search.stats import SearchEvent, normalise, record_search
-from tests.acquisitions.support import acq_error, moved, propose, read
+from tests.acquisitions.support import moved, propose, read
+from tests.support.api import assert_error
 
 
 def searched(db, day: str, query: str, *, times: int, zero: int | None = None, pole: str = "job_search",
@@ -79,8 +80,8 @@ def test_searches_outside_the_poles_portals_are_asked_for_with_none(client, db, 
 
 
 def test_the_unmet_demand_is_for_staff_and_wants_a_real_month(client, db, staff):
-    acq_error(client.get("/api/v1/unmet-demand?month=2026-03"), 401, "unauthorized")
-    error = acq_error(client.get("/api/v1/unmet-demand?month=2026-13", headers=staff.headers("doc")), 422,
+    assert_error(client.get("/api/v1/unmet-demand?month=2026-03"), 401, "unauthorized")
+    error = assert_error(client.get("/api/v1/unmet-demand?month=2026-13", headers=staff.headers("doc")), 422,
                       "validation_failed")
     assert list(error["fields"]) == ["month"]
     assert unmet(client, staff.headers("doc"), "month=2026-03&pole=job_search") == []

@@ -28,7 +28,6 @@ from acquisitions.services.moves import MoveService
 from acquisitions.services.proposals import ProposalService
 from acquisitions.vocab import ProposalStatus as S
 from tests.acquisitions.support import (
-    acq_error,
     move,
     moved,
     open_fund,
@@ -37,6 +36,7 @@ from tests.acquisitions.support import (
     read,
     transition,
 )
+from tests.support.api import assert_error
 
 STATES = list(S)
 ROLE_USER = {"counsellor": "claire", "documentalist": "doc", "librarian": "lise", "administrator": "admin"}
@@ -154,7 +154,7 @@ def test_every_edge_through_the_api(client, db, staff):
         source = read(client, staff.headers(who), main)["status"]
         moved(client, staff.headers(who), main, to, **data)
         done.add((source, to))
-    acq_error(transition(client, staff.headers("doc"), main, "received"), 409, "transition_not_allowed")
+    assert_error(transition(client, staff.headers("doc"), main, "received"), 409, "transition_not_allowed")
     other = propose(client, staff.headers("claire"), isbn="9782350300023", title="Le CV par l'exemple")["id"]
     moved(client, staff.headers("claire"), other, "withdrawn")
     done.add(("proposed", "withdrawn"))
