@@ -16,14 +16,15 @@ RECEIVE_ACQUISITION = "acquisitions.receive"  # receive ordered copies, shelve t
 DECIDE_ACQUISITION = "acquisitions.decide"    # accept, reject, reopen, order
 MANAGE_BUDGETS = "acquisitions.budgets"       # allocations, over-budget overrides, the year roll-over
 MANAGE_FUNDS = "acquisitions.funds"           # open and close funds, keep the suppliers
-REVIEW_WEEDING = "weeding.review"
+REVIEW_WEEDING = "weeding.review"            # open and close campaigns, edit the rules, decide, run reports
+VOTE_WEEDING = "weeding.vote"                # give one's pole's opinion on a campaign's candidates
 
 _COMMON = {VIEW_STAFF, RECORD_USE, VIEW_AUDIT, PROPOSE_ACQUISITION}
 _CATALOGUING = {EDIT_CATALOGUE, EDIT_THESAURUS, DELETE_CATALOGUE, REVIEW_ACQUISITION, RECEIVE_ACQUISITION}
 _DECIDING = _CATALOGUING | {DECIDE_ACQUISITION, MANAGE_BUDGETS, REVIEW_WEEDING}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.COUNSELLOR: frozenset(_COMMON),
+    Role.COUNSELLOR: frozenset(_COMMON | {VOTE_WEEDING}),
     Role.DOCUMENTALIST: frozenset(_COMMON | _CATALOGUING),
     Role.LIBRARIAN: frozenset(_COMMON | _DECIDING),
     Role.ADMINISTRATOR: frozenset(_COMMON | _DECIDING | {MANAGE_FUNDS, MANAGE_USERS}),

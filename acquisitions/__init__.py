@@ -2,15 +2,18 @@
 across poles, the demand behind them (the observatory's unmet searches),
 funds per pole and year, orders and receipts, up to the shelf.
 
-``init_app`` registers the staff pages, the API and the ``catalogue
-acquisitions`` commands.
+``init_app`` registers the staff pages, the API, the ``catalogue
+acquisitions`` commands and the named report of proposals left waiting;
+``register_jobs`` that report's schedule.
 """
 from __future__ import annotations
 
 from flask import Flask
 
-from acquisitions import cli, views
+from acquisitions import cli, reports, views
 from acquisitions.api import budgets, orders, proposals
+from core import report_jobs
+from core import reports as named_reports
 from core.web import api as web_api
 
 
@@ -18,7 +21,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     web_api.register(proposals.blp, budgets.blp, orders.blp)
     app.cli.add_command(cli.acquisitions)
+    named_reports.register(*reports.REPORTS)
 
 
 def register_jobs(scheduler) -> None:
-    """Acquisitions have no periodic job: their mail goes out with the scheduler's mail job."""
+    """The report of proposals waiting; the mail goes out with the scheduler's mail job."""
+    report_jobs.register_jobs(scheduler, reports.REPORTS)

@@ -62,6 +62,8 @@ class Proposal(Base):
                                                    index=True)
     record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id", ondelete="SET NULL"))
     record_relation: Mapped[RecordRelation | None] = mapped_column(enum_column(RecordRelation))
+    # The copy a weeding decision will withdraw once this one is received.
+    replaces_item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"))
     match_key: Mapped[str | None] = mapped_column(String(255), index=True)  # catalogue.matchkey
     fund_id: Mapped[int | None] = mapped_column(ForeignKey("funds.id", ondelete="SET NULL"), index=True)
     rejection_reason: Mapped[RejectionReason | None] = mapped_column(enum_column(RejectionReason))

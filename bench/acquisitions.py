@@ -71,6 +71,7 @@ from acquisitions.models import (  # noqa: E402
 from acquisitions.services.duplicates import proposal_key  # noqa: E402
 from acquisitions.services.proposals import ProposalService  # noqa: E402
 from acquisitions.vocab import OPEN_STATUSES, ProposalReason, ProposalStatus  # noqa: E402
+from bench.figures import figures, p  # noqa: E402
 from bench.keepalive import Client  # noqa: E402
 from catalogue.models import Contributor, Record  # noqa: E402
 from catalogue.vocab import Audience  # noqa: E402
@@ -122,14 +123,6 @@ CITIES = ["", "paris", "lyon", "lille", "marseille"]
 
 
 # ---------------------------------------------------------------- figures
-
-def p(samples: list[float], q: int) -> float:
-    return statistics.quantiles(samples, n=100)[q - 1] if len(samples) > 1 else samples[0]
-
-
-def figures(samples: list[float]) -> str:
-    return f"p50 {statistics.median(samples):7.2f} ms  p95 {p(samples, 95):7.2f} ms  (n={len(samples)})"
-
 
 # ---------------------------------------------------------------- the catalogue
 

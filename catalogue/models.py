@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -20,6 +21,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -28,6 +31,7 @@ from catalogue.vocab import (
     Audience,
     Condition,
     ContributorRole,
+    Disposal,
     DocumentType,
     ItemStatus,
     Library,
@@ -189,6 +193,11 @@ class Item(Stamped, Base):
     use_count: Mapped[int] = mapped_column(Integer, default=0)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
 
+    # A withdrawn copy is never deleted: statistics, exports and the disposal paperwork read it.
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    withdrawal_reason: Mapped[str | None] = mapped_column(String(500))
+    disposal: Mapped[Disposal | None] = mapped_column(enum_column(Disposal))
+
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}
 
@@ -210,6 +219,16 @@ class ItemUse(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
     used_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Folded into the statistics' monthly tallies yet? (weeding.services.statistics)
+    tallied: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    __table_args__ = (
+        # "Uses of this item since": the weeding rules' low-use criterion.
+        Index("ix_item_uses_item_id_used_at", "item_id", "used_at"),
+        # Only the few events not yet tallied are looked for.
+        Index("ix_item_uses_untallied", "id", sqlite_where=text("tallied = 0"),
+              postgresql_where=text("tallied = false")),
+    )
 
 
 class RecordDeletion(Base):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from core.i18n import N_
 from core.vocab import Pole, Vocabulary
 
-__all__ = ["Audience", "Condition", "ContributorRole", "DocumentType", "FIELD_LABELS", "ItemStatus", "LANGUAGES",
+__all__ = ["Audience", "Condition", "ContributorRole", "Disposal", "DocumentType", "FIELD_LABELS", "ItemStatus", "LANGUAGES",
            "Library", "Origin", "Pole", "SubscriptionStatus", "Vocabulary"]
 
 
@@ -69,6 +69,29 @@ class ItemStatus(Vocabulary):
     WITHDRAWN = "withdrawn", N_("Withdrawn")
 
 
+class Disposal(Vocabulary):
+    """What becomes of a withdrawn copy: the disposal paperwork's column."""
+
+    SALE = "sale", N_("Sale")
+    DONATION = "donation", N_("Donation")
+    PULPING = "pulping", N_("Pulping")
+
+
+# A copy in these states is still the centre's: on the shelves, or coming back to them.
+HELD = frozenset({"available", "on_display", "processing"})
+
+
+def weeded(statuses, document_type: str) -> bool:
+    """Has weeding taken the work's last copy? Then it leaves the public
+    catalogue (the record stays for statistics, exports and the main
+    library): some copy was withdrawn and none is held any more. A website
+    stays, whatever its copies: it is read online. Item statuses and the
+    document type as codes."""
+    statuses = [getattr(status, "value", status) for status in statuses]
+    return (getattr(document_type, "value", document_type) != "website" and "withdrawn" in statuses
+            and not HELD.intersection(statuses))
+
+
 class Condition(Vocabulary):
     NEW = "new", N_("New")
     GOOD = "good", N_("Good")
@@ -104,5 +127,6 @@ FIELD_LABELS: dict[str, str] = {
     "holdings_statement": N_("Holdings statement"), "barcode": N_("Barcode"), "library": N_("Library"),
     "location": N_("Location"), "status": N_("Status"), "acquired_on": N_("Acquisition date"),
     "price": N_("Price (€)"), "condition": N_("Condition"), "public_note": N_("Public note"),
-    "use_count": N_("Uses"),
+    "use_count": N_("Uses"), "withdrawn_at": N_("Withdrawn on"), "withdrawal_reason": N_("Reason for withdrawal"),
+    "disposal": N_("Disposal"),
 }

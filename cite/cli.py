@@ -20,6 +20,7 @@ from cite.demo import DEMO_PASSWORD, load_demo
 from core import errors
 from core.cli import Context, fail, pass_context, require_schema
 from search.indexer import drain_quietly
+from weeding.services.rules import install_defaults
 
 
 def _context(click_ctx: click.Context) -> Context:
@@ -66,6 +67,10 @@ def init(ctx: Context):
         click.echo(f"Schema already up to date (revision {after}) at {_redacted(ctx.database.url)}.")
     else:
         click.echo(f"Schema upgraded from {before or 'empty'} to {after} at {_redacted(ctx.database.url)}.")
+    with ctx.database.transaction() as session:
+        added = install_defaults(session)
+    if added:
+        click.echo(f"{added} default weeding rules installed (see `catalogue weeding rules`).")
     try:
         ctx.app.extensions["catalogue.search"].ensure_ready()
     except Exception as error:  # the cluster is down or refuses: the database is ready all the same
@@ -121,6 +126,10 @@ def demo(ctx: Context, accounts: bool):
                f"{report.items} items.")
     click.echo(f"Demo portals: {report.portals} created (see /portails/).")
     click.echo(f"Demo acquisitions: {report.proposals} proposals, {report.funds} funds, {report.orders} orders.")
+    click.echo(f"Demo use history: {report.uses} uses over three years (target {report.uses_per_year} a year: "
+               "the real centre's 103,000 for 4,000 works, scaled to the demo's copies).")
+    if report.rules:
+        click.echo(f"Default weeding rules: {report.rules} added.")
     if report.accounts:
         click.echo(f"Demo staff accounts (password: {DEMO_PASSWORD}): " + ", ".join(report.accounts))
 

@@ -36,7 +36,7 @@ from catalogue.models import (
     RecordPole,
     RecordSubject,
 )
-from catalogue.vocab import DocumentType, ItemStatus
+from catalogue.vocab import DocumentType, ItemStatus, weeded
 from core.outbox import chunks
 from core.text import fold
 from thesaurus.indexing import broader_map
@@ -136,6 +136,8 @@ def _batch(session: Session, records) -> dict[int, dict]:
     documents = {}
     for row in rows:
         record_id = row[0]
+        if weeded([status for _, status in items.get(record_id, ())], _value(row.document_type)):
+            continue  # out of the public catalogue: the indexer removes it
         ids = sorted(indexed[record_id]) if record_id in indexed else ()
         documents[record_id] = _document(
             row, contributors.get(record_id) or [], subjects.get(record_id) or [],

@@ -1,16 +1,29 @@
-"""Weeding reviews: campaigns, candidate items and decisions, with their history.
+"""Weeding reviews with the counsellors: rules as data, campaigns whose
+candidates carry their reasons, votes per pole, the librarian's decisions;
+named reports on a schedule; and the use statistics.
 
-For now the package holds its tables only: it has no page, command or job
-to register yet.
+``init_app`` registers the staff pages, the API and the ``catalogue weeding``
+and ``catalogue reports`` commands, and weeding's named reports;
+``register_jobs`` their schedules and the statistics' tally.
 """
 from __future__ import annotations
 
 from flask import Flask
 
+from core import reports as named_reports
+from core.web import api as web_api
+from weeding import cli, jobs, views
+from weeding import reports as weeding_reports
+from weeding.api import campaigns, reports, rules, statistics
+
 
 def init_app(app: Flask) -> None:
-    """Nothing to register yet: the package holds its tables only."""
+    app.register_blueprint(views.bp)
+    web_api.register(campaigns.blp, rules.blp, reports.blp, statistics.blp)
+    app.cli.add_command(cli.weeding)
+    app.cli.add_command(cli.reports)
+    named_reports.register(*weeding_reports.REPORTS)
 
 
 def register_jobs(scheduler) -> None:
-    """Weeding has no periodic job yet."""
+    jobs.register_jobs(scheduler)

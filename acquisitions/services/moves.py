@@ -35,7 +35,8 @@ from acquisitions.services.orders import OrderService
 from acquisitions.services.proposals import ProposalService, snapshot
 from acquisitions.vocab import ProposalStatus as S
 from acquisitions.vocab import RejectionReason
-from catalogue.models import Record
+from catalogue.models import Item, Record
+from catalogue.services.items import ItemService
 from core.db import utcnow
 from core.errors import ValidationFailed, VersionConflict
 from core.i18n import N_
@@ -152,7 +153,16 @@ class MoveService(Service):
                          "record_id": receipt.record_id, "items": [link.item_id for link in receipt.items]}
         # Copies dearer than ordered spend more than was committed for them.
         self._within_budget(proposal.fund, (receipt.unit_price - order_price) * receipt.quantity, data, event)
+        self._retire_replaced(proposal, event)
         return receipt.quantity
+
+    def _retire_replaced(self, proposal: Proposal, event: ProposalEvent) -> None:
+        """A replacement decided in weeding: the old copy stayed on the shelf
+        until now, when the new one has come."""
+        old = self.session.get(Item, proposal.replaces_item_id) if proposal.replaces_item_id else None
+        if old is not None and ItemService(self.session, self.actor, self.clock).withdraw(
+                old, reason=f"replaced: proposal {proposal.id} received"):
+            event.details = {**(event.details or {}), "withdrawn_item_id": old.id}
 
     def _to_catalogued(self, proposal, data, event) -> None:
         """Shelving ends the purchase: copies still expected are cancelled

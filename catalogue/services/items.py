@@ -7,8 +7,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from catalogue.errors import DuplicateBarcode
 from catalogue.models import Item, Record
 from catalogue.services.records import RecordService
-from catalogue.services.snapshots import item_fields, item_snapshot, plain_fields
+from catalogue.services.snapshots import item_fields, item_snapshot, plain, plain_fields
 from catalogue.services.validation import clean_item
+from catalogue.vocab import Disposal, ItemStatus
 from core.audit import diff
 from core.db import paginate
 from core.errors import NotFound, VersionConflict
@@ -68,6 +69,10 @@ class ItemService(Service):
             with self.session.begin_nested():
                 for name, value in clean.items():
                     setattr(item, name, value)
+                if item.status is ItemStatus.WITHDRAWN and item.withdrawn_at is None:
+                    item.withdrawn_at = self.clock()  # withdrawn by hand: dated all the same
+                elif item.status is not ItemStatus.WITHDRAWN:
+                    item.withdrawn_at = item.withdrawal_reason = item.disposal = None
                 changes = diff(before, item_fields(item))
                 if changes:
                     item.updated_at = self.clock()
@@ -93,6 +98,38 @@ class ItemService(Service):
         self.session.delete(item)
         self.session.flush()
         self._touch(item.record_id)
+
+    # Fates decided elsewhere (weeding, a replacement received) -----------------
+    def withdraw(self, item: Item, *, reason: str, disposal: Disposal | None = None) -> bool:
+        """The copy leaves the collection, never the database: statistics,
+        exports and the disposal paperwork still read it. False when it had
+        already left (nothing changes)."""
+        if item.status is ItemStatus.WITHDRAWN:
+            return False
+        return self.settle(item, "withdraw", status=ItemStatus.WITHDRAWN, withdrawn_at=self.clock(),
+                           withdrawal_reason=(reason or "")[:500] or None, disposal=disposal)
+
+    def settle(self, item: Item, action: str, **values) -> bool:
+        """Set ``values`` on the copy, as one audited change; False when none changes anything."""
+        before = {**item_fields(item), **{name: plain(getattr(item, name)) for name in values}}
+        self.session.flush()  # pending work of others stays outside our savepoint
+        try:
+            with self.session.begin_nested():
+                for name, value in values.items():
+                    setattr(item, name, value)
+                changes = diff(before, {**item_fields(item),
+                                        **{name: plain(getattr(item, name)) for name in values}})
+                if changes:
+                    item.updated_at, item.updated_by_id = self.clock(), self.actor_id
+        except StaleDataError:
+            self.session.refresh(item)
+            raise self._conflict(item, {name: plain(value) for name, value in values.items()}) from None
+        if not changes:
+            return False
+        self._touch(item.record_id)
+        self.audit.log(action, "item", item.id, record_id=item.record_id,
+                       label=f"{item.barcode} — {item.record.title}", changes=changes)
+        return True
 
     def _touch(self, record_id: int) -> None:
         """Date the work as changed, so OAI-PMH harvesters fetch its new

@@ -17,7 +17,8 @@ ITEM_FIELDS = (
 )
 
 
-def _plain(value):
+def plain(value):
+    """A stored value as JSON-able data: codes, not members; Decimals as text; ISO dates."""
     if hasattr(value, "value") and isinstance(value, str):  # vocabulary member
         return value.value
     if isinstance(value, Decimal):
@@ -33,7 +34,7 @@ def record_fields(record: Record, *, descriptors: bool = False) -> dict:
     ``descriptors``: add the record's concept ids (sorted). Off by default:
     imports and MARC export compare records with what a source says, and
     sources say nothing about descriptors (they are work done here)."""
-    data = {name: _plain(getattr(record, name)) for name in RECORD_FIELDS}
+    data = {name: plain(getattr(record, name)) for name in RECORD_FIELDS}
     data["languages"] = list(record.languages or [])
     data["contributors"] = [{"name": c.name, "role": c.role.value} for c in record.contributors]
     data["audiences"] = sorted(a.value for a in record.audiences)
@@ -49,21 +50,23 @@ def record_snapshot(record: Record) -> dict:
     data.update(
         origin=record.origin.value, source=record.source, source_id=record.source_id,
         has_marc=record.raw_marc is not None,
-        created_at=_plain(record.created_at), updated_at=_plain(record.updated_at),
+        created_at=plain(record.created_at), updated_at=plain(record.updated_at),
         created_by=record.created_by_id, updated_by=record.updated_by_id,
     )
     return data
 
 
 def item_fields(item: Item) -> dict:
-    return {name: _plain(getattr(item, name)) for name in ITEM_FIELDS}
+    return {name: plain(getattr(item, name)) for name in ITEM_FIELDS}
 
 
 def item_snapshot(item: Item) -> dict:
     data = {"id": item.id, "record_id": item.record_id, "version": item.version, **item_fields(item)}
     data.update(
-        use_count=item.use_count, last_used_at=_plain(item.last_used_at), source=item.source,
-        created_at=_plain(item.created_at), updated_at=_plain(item.updated_at),
+        use_count=item.use_count, last_used_at=plain(item.last_used_at), source=item.source,
+        withdrawn_at=plain(item.withdrawn_at), withdrawal_reason=item.withdrawal_reason,
+        disposal=plain(item.disposal),
+        created_at=plain(item.created_at), updated_at=plain(item.updated_at),
     )
     return data
 
@@ -71,12 +74,12 @@ def item_snapshot(item: Item) -> dict:
 def plain_fields(clean: dict) -> dict:
     """Cleaned input in the same plain form as ``record_fields``/``item_fields``,
     so a submission compares field by field with what is stored."""
-    data = {name: _plain(value) for name, value in clean.items()
+    data = {name: plain(value) for name, value in clean.items()
             if name not in ("contributors", "audiences", "poles", "descriptors")}
     if "contributors" in clean:
-        data["contributors"] = [{"name": c["name"], "role": _plain(c["role"])} for c in clean["contributors"]]
+        data["contributors"] = [{"name": c["name"], "role": plain(c["role"])} for c in clean["contributors"]]
     for name in ("audiences", "poles", "descriptors"):
         if name in clean:
-            data[name] = sorted(_plain(v) for v in clean[name])
+            data[name] = sorted(plain(v) for v in clean[name])
     return data
 

@@ -40,6 +40,9 @@ class ErrorDetail(Schema):
     allowed_roles = fields.List(fields.String(), metadata={"description": "forbidden: the roles that may."})
     remaining = fields.String(metadata={"description": "over_budget: what the fund has left, in euros."})
     needed = fields.String(metadata={"description": "over_budget: what the move needs, in euros."})
+    poles = fields.List(fields.String(), metadata={
+        "description": "Weeding votes refused for the pole: the campaign's poles."})
+    decision = fields.String(metadata={"description": "already_decided: the decision that stands."})
 
 
 class ApiError(Schema):

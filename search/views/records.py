@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from catalogue.models import Record, RecordDescriptor
 from catalogue.services.descriptors import descriptors_of
-from catalogue.vocab import ItemStatus
+from catalogue.vocab import ItemStatus, weeded
 from core.errors import NotFound
 from core.web.transaction import db_session
 from search.portals import PortalService
@@ -26,7 +26,7 @@ SAME_SUBJECTS = 6
 def record(record_id):
     session = db_session()
     work = session.get(Record, record_id)
-    if work is None:
+    if work is None or weeded([item.status for item in work.items], work.document_type):
         abort(404)
     slug = request.args.get("portail")
     if slug:

@@ -42,14 +42,15 @@ class Staff:
     are not about accounts (tests/accounts is), and argon2 costs a third of
     a second an account. Tokens are issued by the accounts service."""
 
-    def __init__(self, db):
+    def __init__(self, db, people: dict | None = None):
         self.db = db
+        self.people = people or PEOPLE
         self.ids: dict[str, int] = {}
         self._headers: dict[str, dict] = {}
 
     def create(self, username: str) -> int:
         if username not in self.ids:
-            role, pole, email = PEOPLE[username]
+            role, pole, email = self.people[username]
             with self.db.transaction() as session:
                 user = User(username=username, display_name=username.title(), role=Role(role),
                             pole=Pole(pole) if pole else None, email=email, password_hash=password_hash(),

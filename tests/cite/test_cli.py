@@ -55,7 +55,7 @@ def test_demo_loads_about_150_works_with_items_poles_and_audiences_and_is_idempo
         types = {r.document_type.value for r in records}
         assert {"job_sheet", "periodical", "website", "book"} <= types
         items = session.scalar(select(func.count()).select_from(Item))
-        assert session.scalar(select(func.count()).select_from(User)) == 5
+        assert session.scalar(select(func.count()).select_from(User)) == 7  # one per role, and three more counsellors
     second = run("demo")
     assert second.exit_code == 0
     assert "0 works created, " in second.output

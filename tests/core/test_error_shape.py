@@ -13,11 +13,12 @@ from pathlib import Path
 from acquisitions.services.budgets import BudgetService, fiscal_year
 from core.db import utcnow
 from tests.support.factories import make_item, make_record, make_token, make_user, record_data
+from weeding.services.rules import RuleService
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 REQUIRED = {"status", "code", "message"}
 OPTIONAL = {"fields", "current", "submitted", "findings", "matches", "proposal_id", "allowed", "allowed_roles",
-            "remaining", "needed"}
+            "remaining", "needed", "poles", "decision"}
 
 # What each error case must answer, and which optional keys it carries.
 EXPECTED = {
@@ -43,6 +44,10 @@ EXPECTED = {
     "move outside the graph": (409, "transition_not_allowed", {"allowed"}),
     "move by the wrong role": (403, "forbidden", {"allowed_roles"}),
     "over budget": (409, "over_budget", {"remaining", "needed"}),
+    "vote from another pole": (403, "forbidden", {"poles"}),
+    "decision outside the campaign": (422, "not_in_campaign", {"fields"}),
+    "another decision": (409, "already_decided", {"decision"}),
+    "decision in a closed campaign": (409, "campaign_closed", set()),
 }
 
 
@@ -84,6 +89,7 @@ def error_cases(client, db) -> dict:
     job = client.post("/api/v1/concepts", headers=doc,
                       json={"pref_labels": {"fr": "Emploi"}, "broader": [work["id"]]}).get_json()
     proposals = acquisition_cases(client, db, doc, counsellor, record)
+    weeding = weeding_cases(client, db, counsellor)
 
     return {
         "no token": client.get("/api/v1/records"),
@@ -108,6 +114,7 @@ def error_cases(client, db) -> dict:
             **doc, "Content-Type": "application/json"}),
         "method not allowed": client.patch("/api/v1/records", headers=doc),
         **proposals,
+        **weeding,
     }
 
 
@@ -133,6 +140,28 @@ def acquisition_cases(client, db, doc, counsellor, record) -> dict:
                        json={"to": "accepted", "version": reviewed["version"]})
     return {"held work proposed": held, "work proposed twice": twice, "second support": second,
             "move outside the graph": outside, "move by the wrong role": wrong_role, "over budget": over}
+
+
+def weeding_cases(client, db, counsellor) -> dict:
+    """Weeding's own refusals: a vote from outside the campaign's poles, a
+    decision on an item it does not hold, a second decision, a closed campaign."""
+    librarian = auth(db, "biblio-w", "librarian")
+    with db.transaction() as session:
+        RuleService(session).create({"name": "Fonds général", "max_age_years": 5})
+    old = make_record(db, title="Un guide d'un autre temps", year=2001, isbn=None, poles=["pathway"])
+    copy = make_item(db, old.id, "CMW1")
+    elsewhere = make_item(db, make_record(db, title="Ailleurs", isbn=None, poles=["orientation"]).id, "CMW2")
+    campaign = client.post("/api/v1/weeding/campaigns", headers=librarian,
+                           json={"name": "Parcours", "scope": {"pole": "pathway"}}).get_json()
+    url = f"/api/v1/weeding/campaigns/{campaign['id']}"
+    other_pole = client.post(f"{url}/votes", headers=counsellor, json={"item_id": copy.id, "vote": "keep"})
+    outside = client.post(f"{url}/decisions", headers=librarian, json={"item_id": elsewhere.id, "decision": "keep"})
+    client.post(f"{url}/decisions", headers=librarian, json={"item_id": copy.id, "decision": "keep"})
+    another = client.post(f"{url}/decisions", headers=librarian, json={"item_id": copy.id, "decision": "repair"})
+    client.post(f"{url}/close", headers=librarian, json={})
+    closed = client.post(f"{url}/decisions", headers=librarian, json={"item_id": copy.id, "decision": "keep"})
+    return {"vote from another pole": other_pole, "decision outside the campaign": outside,
+            "another decision": another, "decision in a closed campaign": closed}
 
 
 def check_shape(name: str, response) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from tests.support.factories import make_token, make_user
 
 ERROR_KEYS = {"status", "code", "message", "fields", "current", "submitted", "findings",
-              "matches", "proposal_id", "allowed", "allowed_roles", "remaining", "needed"}
+              "matches", "proposal_id", "allowed", "allowed_roles", "remaining", "needed", "poles", "decision"}
 
 
 def bearer(db, username="doc", role="documentalist", pole=None) -> dict:
