@@ -14,6 +14,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from core import __version__
 from core.web.auth import api_user, require_api
 from core.web.csrf import csrf
+from core.web.numbers import MAX_PAGE
 from core.web.transaction import db_session
 
 
@@ -50,7 +51,7 @@ class ApiError(Schema):
 
 
 class PageArgs(Strict):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
 
 

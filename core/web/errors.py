@@ -15,12 +15,17 @@ HTML pages get a rendered error page instead.
 """
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from core import errors
 from core.i18n import N_, render
+
+log = logging.getLogger(__name__)
 
 # By kind of error, the first that matches: each domain's errors subclass these.
 STATUS = {
@@ -117,6 +122,24 @@ def http_error_response(error: HTTPException):
     return render_template("error.html", status=status, message=message), status
 
 
+def too_deep_response(_error: RecursionError):
+    """JSON nested thousands deep exhausts the parser's recursion: a request
+    that cannot be read, not a failure of the server."""
+    return http_error_response(BadRequest())
+
+
+def out_of_range_response(error):
+    """A number no column can hold reached the database (the edges bound the
+    ids and pages they know of; this is the net under them). Logged, so
+    that an edge missing its bound is seen and given one."""
+    log.warning("A value out of range reached the database: %s %s", request.method, request.path, exc_info=error)
+    return domain_error_response(errors.ValidationFailed(
+        {}, message=N_("A number is out of range: no row has such an id.")))
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(errors.CatalogueError, domain_error_response)
     app.register_error_handler(HTTPException, http_error_response)
+    app.register_error_handler(RecursionError, too_deep_response)
+    app.register_error_handler(OverflowError, out_of_range_response)  # SQLite's driver
+    app.register_error_handler(DataError, out_of_range_response)  # PostgreSQL: integer out of range

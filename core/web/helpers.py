@@ -8,12 +8,13 @@ from flask_login import current_user
 
 from core.audit import diff
 from core.web.forms import attach_errors
+from core.web.numbers import MAX_PAGE
 from core.web.transaction import db_session
 
 
 def page_args(default_size: int = 25) -> tuple[int, int]:
     try:
-        page = max(1, int(request.args.get("page", 1)))
+        page = min(MAX_PAGE, max(1, int(request.args.get("page", 1))))
         size = min(100, max(1, int(request.args.get("size", default_size))))
     except ValueError:
         page, size = 1, default_size

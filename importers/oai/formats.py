@@ -14,6 +14,7 @@ from lxml import etree
 from catalogue.models import Record
 from catalogue.vocab import ContributorRole, DocumentType
 from importers.export import marcxml_element, record_to_marc21
+from importers.export.fields import xml_safe
 from importers.oai import DC_NS, MARC_NS, MARC_SCHEMA, OAI_DC_NS, OAI_DC_SCHEMA, XSI_NS
 
 FORMATS = {
@@ -54,7 +55,7 @@ def oai_dc(record: Record, *, label: Callable[[object], str], descriptors: list[
 
     def add(name: str, value) -> None:
         if value is not None and str(value).strip():
-            etree.SubElement(root, f"{{{DC_NS}}}{name}").text = str(value).strip()
+            etree.SubElement(root, f"{{{DC_NS}}}{name}").text = xml_safe(str(value).strip())
 
     add("title", f"{record.title} : {record.subtitle}" if record.subtitle else record.title)
     for contributor in record.contributors:

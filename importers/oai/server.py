@@ -18,6 +18,8 @@ from flask_babel import force_locale, gettext
 from lxml import etree
 
 from core.db import utcnow
+from core.web.numbers import BIGGEST
+from importers.export.fields import xml_safe
 from importers.oai import (
     DAYS,
     OAI_IDENTIFIER_NS,
@@ -57,9 +59,12 @@ class OaiError(Exception):
 
 
 def E(parent, name: str, text=None, **attributes):  # noqa: N802 - element builder
-    element = etree.SubElement(parent, f"{{{OAI_NS}}}{name}", {k: str(v) for k, v in attributes.items()})
+    """An element of the response. Everything in it may echo what a client
+    sent, so characters XML 1.0 cannot carry are dropped, not refused."""
+    element = etree.SubElement(parent, f"{{{OAI_NS}}}{name}",
+                               {k: xml_safe(str(v)) for k, v in attributes.items()})
     if text is not None:
-        element.text = str(text)
+        element.text = xml_safe(str(text))
     return element
 
 
@@ -74,7 +79,9 @@ def endpoint():
     try:
         verb, args = _arguments(request.values)
         # The request is echoed as attributes, except for badVerb and badArgument (the spec says so).
-        requested.attrib.update({"verb": verb, **args})
+        # A value XML cannot carry is left out of the echo (the error names it, escaped).
+        requested.attrib.update({name: value for name, value in {"verb": verb, **args}.items()
+                                 if xml_safe(value) == value})
         root.append(VERBS[verb](Handler(session, args, now)))
     except OaiError as error:
         if error.code in ("badVerb", "badArgument"):
@@ -131,7 +138,7 @@ class Handler:
 
     def record_id(self, identifier: str) -> int:
         local = identifier[len(self.prefix_id):] if identifier.startswith(self.prefix_id) else ""
-        if not local.isdigit():
+        if not (local.isascii() and local.isdigit()) or int(local) > BIGGEST:
             raise OaiError("idDoesNotExist", f"{identifier!r} is not an identifier of this repository.")
         return int(local)
 

@@ -138,21 +138,21 @@ def test_home_is_english_when_the_browser_asks_for_it(client, accept):
     assert FR_HOME not in html
 
 
-def test_lang_parameter_switches_and_is_remembered(client):
+def test_lang_parameter_switches_for_visitors_without_a_cookie(client):
     response = client.get("/?lang=en")
     html = _page(response)
     assert '<html lang="en"' in html and EN_HOME in html
-    cookies = response.headers.getlist("Set-Cookie")
-    assert any(c.startswith("lang=en;") for c in cookies), cookies
-    assert client.get_cookie("lang").value == "en"
+    assert response.headers.getlist("Set-Cookie") == []
+    assert FR_HOME in _page(client.get("/"))  # nothing remembered: French again, as the browser asks nothing
 
-    html = _page(client.get("/"))  # no parameter: the cookie keeps English
-    assert '<html lang="en"' in html and EN_HOME in html
 
-    html = _page(client.get("/?lang=fr"))  # and back to French
-    assert '<html lang="fr"' in html and FR_HOME in html
-    assert client.get_cookie("lang").value == "fr"
-    assert FR_HOME in _page(client.get("/"))
+def test_staff_keep_their_language_in_their_session(client, db):
+    make_user(db, "conseil", role="counsellor", pole="job_search")
+    login(client, "conseil")
+    assert '<html lang="en"' in _page(client.get("/staff/records?lang=en"))
+    assert '<html lang="en"' in _page(client.get("/staff/records"))
+    assert '<html lang="fr"' in _page(client.get("/staff/records?lang=fr"))
+    assert '<html lang="fr"' in _page(client.get("/staff/records"))
 
 
 def test_unknown_lang_parameter_is_ignored(client):

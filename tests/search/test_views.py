@@ -74,13 +74,20 @@ def test_visitor_pages_set_no_cookie_and_hold_no_form_token(client, works):
         assert response.status_code == 200, url
         assert "Set-Cookie" not in response.headers, url
         assert 'name="csrf_token"' not in response.get_data(as_text=True), url
-    # Outside a kiosk, asking for English is remembered as before.
-    assert "lang=en" in client.get("/recherche?q=plan&lang=en").headers["Set-Cookie"]
+    # Asking for English sets no cookie either: the links carry the language on.
+    english = client.get("/recherche?q=plan&lang=en")
+    assert "Set-Cookie" not in english.headers
+    assert re.search(r'href="/notices/\d+\?[^"]*lang=en', english.get_data(as_text=True))
 
 
-def test_a_kiosk_ignores_a_language_cookie_left_by_an_earlier_visit(client, works):
-    client.get("/?lang=en")
-    assert '<html lang="en"' in client.get("/portails/creer-son-activite").get_data(as_text=True)
+def test_a_visitors_language_travels_in_the_links_and_nothing_remembers_it(client, works):
+    home = client.get("/?lang=en").get_data(as_text=True)
+    assert '<html lang="en"' in home and 'href="/portails/creer-son-activite?lang=en"' in home
+    assert '<html lang="en"' in client.get("/portails/creer-son-activite?lang=en").get_data(as_text=True)
+    # Nothing was stored: the next page without it is in the browser's language, or French.
+    assert '<html lang="fr"' in client.get("/portails/creer-son-activite").get_data(as_text=True)
+    assert '<html lang="en"' in client.get("/portails/creer-son-activite",
+                                           headers={"Accept-Language": "en-GB,en;q=0.8"}).get_data(as_text=True)
     assert '<html lang="fr"' in client.get("/kiosque/creer-son-activite").get_data(as_text=True)
 
 
@@ -260,3 +267,25 @@ def test_counsellors_see_portals_but_cannot_change_them(client, db):
     assert client.get("/staff/portals").status_code == 200
     assert client.get("/staff/portals/new").status_code == 403
     assert client.get(f"/staff/portals/{portal.id}").status_code == 403
+
+
+def test_a_visitor_following_thirty_public_pages_in_english_gets_no_cookie(client, works):
+    """The charter: visitors leave no personal data and get no cookie, not even for their language."""
+    queue, seen = ["/?lang=en", "/thesaurus/?lang=en", "/recherche?q=plan&lang=en"], []
+    while queue and len(seen) < 30:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        response = client.get(url)
+        seen.append(url)
+        assert response.status_code == 200, url
+        assert "Set-Cookie" not in response.headers, url
+        html = response.get_data(as_text=True)
+        assert '<html lang="en"' in html, url  # every link followed kept the language
+        for link in re.findall(r'\shref="(/[^"#]*)"', html):
+            link = link.replace("&amp;", "&")
+            if "lang=fr" in link or link.startswith(("/staff", "/login", "/static", "/api", "/oai", "/kiosque")):
+                continue  # the switch back to French; pages that are not the visitors'
+            if link not in seen:
+                queue.append(link)
+    assert len(seen) == 30 and not client.get_cookie("lang") and not client.get_cookie("session")

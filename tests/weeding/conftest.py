@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.weeding.support import Shelf, staff as make_staff
+from tests.weeding.support import Shelf
+from tests.weeding.support import staff as make_staff
 
 
 @pytest.fixture

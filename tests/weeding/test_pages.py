@@ -168,9 +168,11 @@ def test_decisions_one_by_one_and_in_bulk_never_override_a_keep_vote(client, db,
                             f"d{two.id}-version": "x"})
     assert bad.status_code == 422 and {f"d{two.id}-decision", f"d{two.id}-disposal"} <= errors_on(
         bad.get_data(as_text=True))
-    outside = client.post(f"{page}/candidates/{HUGE}/decision",
-                          data={"csrf_token": token, f"d{HUGE}-decision": "keep"})
+    outside = client.post(f"{page}/candidates/999999/decision",
+                          data={"csrf_token": token, "d999999-decision": "keep"})
     assert outside.status_code == 422
+    no_row = client.post(f"{page}/candidates/{HUGE}/decision", data={"csrf_token": token, f"d{HUGE}-decision": "keep"})
+    assert no_row.status_code == 404  # no row has such a number: the address finds nothing
     assert client.post(f"{page}/candidates/{two.id}/decision",
                        data={f"d{two.id}-decision": "withdraw"}).status_code == 400  # no CSRF token
 
