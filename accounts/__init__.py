@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from accounts import cli, views
 from accounts.services import AccountService, NotificationService
+from accounts.throttle import LoginThrottle
 from core.i18n import render
 from core.web import auth
 from core.web.transaction import db_session
@@ -20,6 +21,7 @@ from core.web.transaction import db_session
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
+    app.extensions["accounts.throttle"] = LoginThrottle()
     app.cli.add_command(cli.users)
     auth.login_manager.user_loader(_load_user)
     auth.token_loader(app, lambda token: AccountService(db_session()).user_for_token(token))

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -20,12 +21,18 @@ from accounts.errors import AccountLocked
 from accounts.forms import LoginForm
 from accounts.permissions import VIEW_STAFF
 from accounts.services import AccountService, NotificationService
+from accounts.throttle import LoginThrottle
 from core.web.auth import require
 from core.web.forms import ConfirmForm
 from core.web.helpers import page_args, pagination
 from core.web.transaction import db_session
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
+
+
+def throttle() -> LoginThrottle:
+    """This process's counts of failed logins (accounts.throttle): memory only, never stored."""
+    return current_app.extensions["accounts.throttle"]
 
 
 def _safe_next(target: str | None) -> str:
@@ -43,12 +50,24 @@ def login():
         return render_template("accounts/login.html", form=form)
     status = 200
     if form.validate_on_submit():
+        client, username = request.remote_addr or "", form.username.data
+        accounts = AccountService(db_session())
+        known = accounts.by_username(username or "")
+        seconds, locked = throttle().wait(client, username,
+                                        password_changed_at=known.password_changed_at if known else None)
+        if seconds:
+            form.password.errors = [gettext(
+                "Too many failed attempts: this account is locked for a few minutes. Try again later or ask an "
+                "administrator.") if locked else gettext(
+                "Too many failed attempts from here: wait %(seconds)s seconds, then try again.", seconds=seconds)]
+            return render_template("accounts/login.html", form=form), 429, {"Retry-After": str(seconds)}
         try:
-            user = AccountService(db_session()).authenticate(form.username.data, form.password.data)
+            user = accounts.authenticate(username, form.password.data)
         except AccountLocked as error:
             form.password.errors = [gettext(error.message)]
             return render_template("accounts/login.html", form=form), 429
         if user is not None:
+            throttle().succeeded(client, username)
             session.clear()  # a fresh session on login: no fixation
             login_user(user)
             session.permanent = True
@@ -56,6 +75,7 @@ def login():
             return redirect(_safe_next(form.next.data))
         # A failed login answers 401, which rolls the request's transaction
         # back; the failure count must stick, so it is committed here.
+        throttle().failed(client, username)
         transaction = db_session()
         transaction.rollback()
         AccountService(transaction).record_failed_login(form.username.data)

@@ -19,7 +19,10 @@ from core.i18n import N_
 from core.vocab import Pole
 
 MIN_PASSWORD_LENGTH = 10
-MAX_FAILED_LOGINS = 5
+# Failures in a row, from anywhere, that lock the account itself: many more than one
+# person mistypes, so that nobody can lock a colleague out with a few wrong passwords
+# (each client is slowed down and stopped long before: accounts.throttle).
+MAX_FAILED_LOGINS = 50
 LOCK_MINUTES = 15
 TOKEN_PREFIX = "cdm_"
 _hasher = PasswordHasher()
@@ -130,7 +133,7 @@ class AccountService:
         return user
 
     def record_failed_login(self, username: str) -> None:
-        """Count a failed login; the fifth in a row locks the account for 15 minutes."""
+        """Count a failed login; the MAX_FAILED_LOGINS-th in a row locks the account for 15 minutes."""
         user = self.by_username(username or "")
         if user is None:
             return

@@ -116,10 +116,13 @@ def http_error_response(error: HTTPException):
             extra["fields"] = _flatten(messages)
         response = jsonify(error_body(status, code, message, **extra))
         response.status_code = status
+        if status == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)  # as HTTP requires of a 405
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="catalogue"'
         return response
-    return render_template("error.html", status=status, message=message), status
+    headers = {"Allow": ", ".join(error.valid_methods)} if status == 405 and getattr(error, "valid_methods", None) else {}
+    return render_template("error.html", status=status, message=message), status, headers
 
 
 def too_deep_response(_error: RecursionError):

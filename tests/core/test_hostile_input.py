@@ -101,3 +101,11 @@ def test_control_characters_in_oai_arguments_get_the_protocol_error(client, work
     assert root.find(f"{OAI}error").get("code") == code
     echoed = root.find(f"{OAI}request").attrib
     assert all("\x00" not in value and "\ufffe" not in value for value in echoed.values())
+
+
+def test_a_method_not_allowed_says_which_are(client, doc):
+    api = client.open("/api/v1/records", method="TRACE", headers=doc)
+    assert_error(api, 405, "method_not_allowed")
+    assert {"GET", "POST"} <= {m.strip() for m in api.headers["Allow"].split(",")}
+    page = client.open("/recherche", method="TRACE")
+    assert page.status_code == 405 and "GET" in page.headers["Allow"]
