@@ -32,6 +32,11 @@ class ImportRun(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(20), default="running")
+    # Who runs it and when it last showed life: a run whose process is gone
+    # is "interrupted" the next time anyone looks (ImportService.reap).
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     rejects: Mapped[list[ImportReject]] = relationship(cascade="all, delete-orphan", order_by="ImportReject.position")
 

@@ -28,6 +28,7 @@ from importers.marc.flavour import detect_flavour
 from importers.marc.mapping import Mapped, MappingError, _isbn13, to_catalogue
 from importers.marc.writes import NewRecord, insert_records, merge_record
 from importers.models import ImportReject, ImportRun
+from importers.services import leases
 
 ISO2709_MAX = 99_999
 # Values real records get wrong that the catalogue refuses: dropped, the record kept.
@@ -95,10 +96,12 @@ class ImportService(Service):
     def start_run(self, *, kind: str = "file", source: str | None, location: str | None = None,
                   syntax: str | None = None, flavour: str = "auto", encoding: str = "auto",
                   dry_run: bool = False) -> ImportRun:
+        leases.reap(self.session, self.clock())
+        host, pid = leases.here()
         run = ImportRun(kind=kind, source=source, location=location, syntax=syntax, flavour=flavour,
                         encoding=encoding, dry_run=dry_run, started_at=self.clock(),
-                        started_by_id=self.actor_id, status="running",
-                        read=0, created=0, updated=0, unchanged=0, rejected=0)
+                        started_by_id=self.actor_id, status="running", host=host, pid=pid,
+                        heartbeat_at=self.clock(), read=0, created=0, updated=0, unchanged=0, rejected=0)
         self.session.add(run)
         if "key" in self.rules:
             matching.backfill_keys(self.session)
@@ -115,10 +118,12 @@ class ImportService(Service):
         return run
 
     def runs(self, *, page: int = 1, size: int = 25) -> tuple[list[ImportRun], int]:
-        """Import runs and harvests, the latest first."""
+        """Import runs and harvests, the latest first (those whose process is gone: interrupted)."""
+        leases.reap(self.session, self.clock())
         return paginate(self.session, select(ImportRun).order_by(ImportRun.id.desc()), page=page, size=size)
 
     def get_run(self, run_id: int) -> ImportRun | None:
+        leases.reap(self.session, self.clock())
         return self.session.get(ImportRun, run_id)
 
     def rejects(self, run_id: int, *, page: int = 1, size: int = 50) -> tuple[list[ImportReject], int]:
@@ -140,6 +145,7 @@ class ImportService(Service):
         that describes one of them again, with other values, is rejected as a
         duplicate: the first one wins, so importing the same files again
         changes nothing (without it, a later record updates the work)."""
+        run.heartbeat_at = self.clock()  # committed with the batch: the run's sign of life
         outcomes: list[str | None] = [None] * len(records)
         prepared: list[tuple[int, Prepared]] = []
         for position, incoming in enumerate(records):
