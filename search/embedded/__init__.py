@@ -41,6 +41,7 @@ class EmbeddedEngine:
         self.dense_threshold = dense_threshold
         self.rank_limit = rank_limit
         self._lock = threading.Lock()
+        self._swept = False
         self._snapshot: Snapshot | None = None
         # Answers to recent searches, valid for one state of the index (its
         # generation and change sequence): kiosks and the web ask the same
@@ -49,6 +50,13 @@ class EmbeddedEngine:
 
     # -- writing --------------------------------------------------------------
     def ensure_ready(self) -> None:
+        if not self._swept:
+            # Once per process: what a rebuild killed midway left (never waiting
+            # for a writer: one at work may be that very rebuild).
+            with self.store.write_lock(wait=False) as held:
+                if held:
+                    self.store.sweep()
+                    self._swept = True
         if self.store.target() is not None:
             return
         with self.store.write_lock():
@@ -85,6 +93,7 @@ class EmbeddedEngine:
 
     def rebuild(self, documents: Iterable[dict]) -> int:
         with self.store.write_lock():
+            self.store.sweep()
             file, conn = self.store.new_generation()
             try:
                 count, vocab = build.load(conn, file, documents)

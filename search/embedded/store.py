@@ -144,11 +144,31 @@ class Store:
             conn.execute("COMMIT")
 
     @contextmanager
-    def write_lock(self):
+    def write_lock(self, *, wait: bool = True):
+        """Hold the writers' lock; with ``wait=False``, yield False at once
+        instead of waiting when another writer has it."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
-            yield
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            yield True  # released when the file is closed
+
+    def sweep(self) -> int:
+        """Delete the generations a killed rebuild left behind (never linked,
+        possibly gigabytes): every generation but the current one. The caller
+        holds the write lock, so no rebuild is writing one. Returns how many
+        files went."""
+        current = self.target()
+        gone = 0
+        for old in self.path.parent.glob(f"{glob.escape(self.path.name)}.*"):
+            base = old.name.removesuffix("-wal").removesuffix("-shm").removesuffix("-journal")
+            if base.removeprefix(self.path.name + ".").isdigit() and (current is None or base != current.name):
+                old.unlink(missing_ok=True)
+                gone += 1
+        return gone
 
     def close(self) -> None:
         cached = getattr(self._local, "conn", None)
