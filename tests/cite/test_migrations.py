@@ -69,3 +69,22 @@ def test_upgrade_from_0001_carries_thesaurus_rows_over(backend, request, tmp_pat
                 assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         database.dispose()
+
+
+def test_weeding_migrates_down_to_0006_and_up_again(backend, request, tmp_path):
+    """0007 replaces the first weeding tables: going back restores them, and
+    the copies it dated stay withdrawn."""
+    from alembic import command
+
+    database = _empty_database(backend, request, tmp_path)
+    try:
+        migrate.upgrade(database)
+        with database.engine.begin() as conn:
+            command.downgrade(migrate.alembic_config(conn), "0006")
+        assert migrate.current_revision(database) == "0006"
+        with database.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM weeding_decisions")).scalar_one() == 0
+        migrate.upgrade(database)
+        assert migrate.current_revision(database) == migrate.head_revision()
+    finally:
+        database.dispose()

@@ -178,4 +178,60 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("0007 replaces the first weeding tables: restore a backup to go back.")
+    """Back to 0006: the campaigns, votes, rules, tallies and report runs are
+    dropped (the first schema's weeding tables come back empty, as they were);
+    withdrawn copies lose their date, reason and disposal but stay withdrawn."""
+    with op.batch_alter_table('proposals', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_proposals_replaces_item_id_items'), type_='foreignkey')
+        batch_op.drop_column('replaces_item_id')
+    with op.batch_alter_table('items', schema=None) as batch_op:
+        batch_op.drop_column('disposal')
+        batch_op.drop_column('withdrawal_reason')
+        batch_op.drop_column('withdrawn_at')
+    with op.batch_alter_table('item_uses', schema=None) as batch_op:
+        batch_op.drop_index('ix_item_uses_untallied', sqlite_where=sa.text('tallied = 0'),
+                            postgresql_where=sa.text('tallied = false'))
+        batch_op.drop_index('ix_item_uses_item_id_used_at')
+        batch_op.drop_column('tallied')
+    for table in ('weeding_events', 'weeding_votes', 'weeding_candidates', 'weeding_campaigns', 'weeding_rules',
+                  'use_tallies', 'report_schedules', 'report_runs'):
+        op.drop_table(table)
+    op.create_table('weeding_campaigns',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('criteria', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', core.db.UTCDateTime(), nullable=False),
+    sa.Column('closed_at', core.db.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_weeding_campaigns_created_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_weeding_campaigns'))
+    )
+    op.create_table('weeding_decisions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('decision', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['weeding_campaigns.id'], name=op.f('fk_weeding_decisions_campaign_id_weeding_campaigns'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_weeding_decisions_item_id_items'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_weeding_decisions')),
+    sa.UniqueConstraint('campaign_id', 'item_id', name='uq_weeding_decisions_campaign_item')
+    )
+    with op.batch_alter_table('weeding_decisions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_weeding_decisions_campaign_id'), ['campaign_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_weeding_decisions_item_id'), ['item_id'], unique=False)
+    op.create_table('weeding_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('decision_id', sa.Integer(), nullable=False),
+    sa.Column('from_decision', sa.String(length=20), nullable=True),
+    sa.Column('to_decision', sa.String(length=20), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('at', core.db.UTCDateTime(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_weeding_events_actor_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['decision_id'], ['weeding_decisions.id'], name=op.f('fk_weeding_events_decision_id_weeding_decisions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_weeding_events'))
+    )
+    with op.batch_alter_table('weeding_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_weeding_events_decision_id'), ['decision_id'], unique=False)
