@@ -47,6 +47,9 @@ class Server(BaseApplication):
         # The search index's in-memory part takes a second or more to load at
         # 100,000 records: loaded now, in the background, the first visitor
         # does not wait for it (a search arriving meanwhile waits less).
+        # It shares nothing with the requests (its own SQLite connection);
+        # when workers died under the first harvest (issue 14), its work only
+        # moved where garbage collections fell: see core.db._materialise_state_dict.
         threading.Thread(target=_warm, args=(app,), name="search-warm-up", daemon=True).start()
         return app
 
@@ -78,6 +81,10 @@ def serve(make_app: Callable, *, host: str, port: int, workers: int, threads: in
         # started by the same user (tests start several at once).
         "control_socket_disable": True,
         "reuse_port": True,
+        # gunicorn's largest bounded request line (0 would read one without
+        # end): the app refuses addresses past core.web.limits.MAX_URL_BYTES
+        # itself, with a 414 in the API's JSON shape, not gunicorn's page.
+        "limit_request_line": 8190,
     }).run()
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.types import TypeDecorator
 
 from core.config import SQLITE_BUSY_TIMEOUT_MS
@@ -40,6 +41,26 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+@event.listens_for(Base, "init", propagate=True)
+@event.listens_for(Base, "load", propagate=True)
+def _materialise_state_dict(target, *_args) -> None:
+    """Give each ORM object's InstanceState a real ``__dict__`` (issue 14).
+
+    CPython 3.11 keeps an object's attributes inline until one is added that
+    its class's shared keys lack; then it builds the dict, and a garbage
+    collection that this allocation starts may run a weakref callback that
+    writes to the same object: the outer write then uses freed memory (use
+    after free, reproduced in bench/oai_harvest_starts.py; 3.13 is not
+    affected). SQLAlchemy's callback does exactly that: when a loaded object
+    that only the collector can free (every object with a collection is in
+    a cycle) goes, ``InstanceState._cleanup`` writes to its state, and
+    closing or rolling back a session writes to every state it holds. A
+    worker died when, under several threads, a collection fell inside one
+    of those writes. A state whose dict exists from the start never takes
+    that path."""
+    vars(instance_state(target))
 
 
 class UTCDateTime(TypeDecorator):

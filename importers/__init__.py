@@ -4,7 +4,7 @@ the runs' reports and rejects, and the alignment of incoming subject headings
 with the thesaurus.
 
 ``init_app`` registers the staff pages, the OAI-PMH endpoint, the headings
-API and the ``catalogue import``, ``export`` and ``harvest`` commands;
+and imports APIs and the ``catalogue import``, ``export`` and ``harvest`` commands;
 ``register_jobs`` the nightly harvest.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     csrf.exempt(oai_server.bp)  # public and read-only; OAI-PMH allows POST
     app.register_blueprint(oai_server.bp)
-    web_api.register(api.blp)
+    web_api.register(*api.BLUEPRINTS)
     for name, command in cli.COMMANDS.items():
         app.cli.add_command(command, name)
 

@@ -59,9 +59,9 @@ def scheduled_harvest() -> None:
     if report.error:
         log.error("Harvest of %s stopped: %s (run %s)", report.url, report.error, report.run_id)
     else:
-        log.info("Harvest of %s: %s read, %s created, %s updated, %s unchanged, %s rejected (run %s)",
-                 report.url, report.read, report.created, report.updated, report.unchanged,
-                 report.rejected, report.run_id)
+        log.info("Harvest of %s: %s read, %s created, %s updated, %s unchanged, %s held for review, "
+                 "%s rejected (run %s)", report.url, report.read, report.created, report.updated,
+                 report.unchanged, report.held, report.rejected, report.run_id)
 
 
 def register_jobs(scheduler) -> None:

@@ -95,7 +95,10 @@ def export(ctx: Context, fmt: str, output: Path | None, scheme_uri: str | None):
         require_schema(ctx)
     with ctx.database.session() as session:  # reading only: no write lock
         graph = load_graph(session, scheme_uri)
-    data = write(graph, fmt)
+    try:
+        data = write(graph, fmt)
+    except ValueError as error:  # a kept property RDF/XML cannot name
+        raise click.ClickException(str(error)) from None
     if output is None:
         with click.open_file("-", "wb") as stream:
             stream.write(data)

@@ -168,3 +168,24 @@ class ChangeToken(Base):
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     token: Mapped[str] = mapped_column(String(64))
+
+
+class UnmodelledTriples(Base):
+    """What an imported SKOS file said beyond the model, written back on
+    export (``thesaurus.skos.unmodelled``): one row per concept, collection
+    or scheme of the file, and one per free-standing resource (``subject``
+    set; ``scheme_id`` is then the scheme it came with, if any). A concept's
+    row also marks it as imported, at ``version``: a later version means it
+    was edited here, which decides the dates its export carries."""
+
+    __tablename__ = "thesaurus_unmodelled"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concept_id: Mapped[int | None] = mapped_column(ForeignKey("concepts.id", ondelete="CASCADE"), index=True)
+    collection_id: Mapped[int | None] = mapped_column(ForeignKey("concept_collections.id", ondelete="CASCADE"),
+                                                      index=True)
+    scheme_id: Mapped[int | None] = mapped_column(ForeignKey("concept_schemes.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str | None] = mapped_column(Text)  # IRI or "_:label" of a free-standing resource
+    version: Mapped[int | None] = mapped_column(Integer)  # the concept's version as imported
+    kept: Mapped[str] = mapped_column(Text, default="")      # N-Triples lines, sorted
+    unstated: Mapped[str] = mapped_column(Text, default="")  # N-Triples lines, sorted

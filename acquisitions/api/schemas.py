@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from acquisitions.vocab import ProposalReason, ProposalStatus, RecordRelation, RejectionReason
 from catalogue.vocab import Audience, DocumentType
 from core.vocab import Pole
-from core.web.api import PageArgs, Strict, page_of
+from core.web.api import PageArgs, Strict, number_or_text, page_of
 
 
 def _codes(vocabulary, **kwargs):
@@ -38,7 +38,7 @@ class ProposalFields(Strict):
     audiences = fields.List(_codes(Audience))
     reason_code = _codes(ProposalReason)
     reason = fields.String(allow_none=True)
-    estimated_price = fields.Raw(allow_none=True, metadata={"description": "Per copy, in euros: \"19.90\"."})
+    estimated_price = number_or_text(allow_none=True, metadata={"description": "Per copy, in euros: \"19.90\"."})
     quantity = fields.Integer(allow_none=True)
     record_id = fields.Integer(allow_none=True, metadata={"description": "The work it replaces or completes."})
     record_relation = _codes(RecordRelation, allow_none=True)
@@ -154,7 +154,7 @@ class ProposalMoveIn(Strict):
         "description": "accepted, ordered: go over the fund's budget (librarians; a comment says why)."})
     supplier_id = fields.Integer(allow_none=True)
     quantity = fields.Integer(allow_none=True)
-    unit_price = fields.Raw(allow_none=True)
+    unit_price = number_or_text(allow_none=True)
     expected_on = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD"})
     barcodes = fields.List(fields.String(), metadata={"description": "received: one per copy."})
 
@@ -187,14 +187,14 @@ class Budget(Schema):
 class FundIn(Strict):
     year = fields.Integer(required=True)
     code = fields.String(required=True, metadata={"description": "A pole's code, or \"general\"."})
-    allocated = fields.Raw(required=True)
+    allocated = number_or_text(required=True)
     warning_percent = fields.Integer()
     holder_id = fields.Integer(allow_none=True)
 
 
 class FundUpdate(Strict):
     version = fields.Integer(required=True)
-    allocated = fields.Raw()
+    allocated = number_or_text()
     warning_percent = fields.Integer()
     holder_id = fields.Integer(allow_none=True)
 

@@ -44,7 +44,8 @@ class Contributor(Strict):
 
 
 class RecordFields(Strict):
-    title = fields.String(allow_none=True, metadata={"description": "Required."})
+    # Required and never null, as the service requires (a blank one answers 422 too).
+    title = fields.String(required=True)
     subtitle = fields.String(allow_none=True)
     responsibility = fields.String(allow_none=True, metadata={"description": "Statement of responsibility."})
     contributors = fields.List(fields.Nested(Contributor), load_default=list)
@@ -101,7 +102,7 @@ class Record(RecordFields):
 
 
 class ItemFields(Strict):
-    barcode = fields.String(allow_none=True, metadata={"description": "Required, unique."})
+    barcode = fields.String(required=True, metadata={"description": "Unique."})
     library = _codes(Library, load_default=Library.CITE.value)
     location = fields.String(allow_none=True)
     call_number = fields.String(allow_none=True)

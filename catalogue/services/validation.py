@@ -106,7 +106,10 @@ def amount(errors: FieldErrors, field: str, value) -> Decimal | None:
     except InvalidOperation:
         errors.add(field, N_("The price must be an amount, for example 19.90."))
         return None
-    money = money.quantize(CENT, rounding=ROUND_HALF_UP)  # before the limit: 99999999.999 is too large
+    try:
+        money = money.quantize(CENT, rounding=ROUND_HALF_UP)  # before the limit: 99999999.999 is too large
+    except InvalidOperation:  # more digits than the decimal context holds (1e64): too large, or negative
+        pass
     if money < 0:
         errors.add(field, N_("The price cannot be negative."))
     elif money >= Decimal("100000000"):

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from core.web import api, auth, errors, locale, numbers, templating, transaction
+from core.web import api, auth, errors, limits, locale, numbers, templating, transaction
 from core.web.csrf import csrf
 
 
 def init_app(app: Flask) -> None:
     """Wire the edge before the domains register their pages and API."""
     numbers.init_app(app)
+    limits.init_app(app)
     csrf.init_app(app)
     transaction.init_app(app)
     locale.init_app(app)

@@ -13,6 +13,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from core import __version__
 from core.web.auth import api_user, require_api
+from core.web.bodies import JsonTypedParser
 from core.web.csrf import csrf
 from core.web.numbers import MAX_PAGE
 from core.web.transaction import db_session
@@ -48,6 +49,15 @@ class ErrorDetail(Schema):
 
 class ApiError(Schema):
     error = fields.Nested(ErrorDetail, required=True)
+
+
+def number_or_text(**kwargs) -> fields.Raw:
+    """A value that comes as a JSON number or as text: an amount ("19.90",
+    "19,90" or 19.9), a report's setting. The services read it; the document
+    says which JSON types it takes, so that null is allowed only where
+    ``allow_none`` says (an untyped field would allow anything)."""
+    metadata = {"anyOf": [{"type": "number"}, {"type": "string"}], **kwargs.pop("metadata", {})}
+    return fields.Raw(metadata=metadata, **kwargs)
 
 
 class PageArgs(Strict):
@@ -116,8 +126,21 @@ ERRORS = {
 }
 
 
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = JsonTypedParser()
+
+    def arguments(self, schema, *, location="json", required=None, **kwargs):
+        """flask-smorest's ``arguments``, except that a body is documented as
+        required only when one of its fields is: the server takes a body left
+        out as ``{}``, so one with nothing required may be left out."""
+        if required is None:
+            instance = schema() if isinstance(schema, type) else schema
+            required = any(field.required for field in instance.fields.values())
+        return super().arguments(schema, location=location, required=required, **kwargs)
+
+
 def blueprint(name: str, description: str) -> Blueprint:
-    return Blueprint(name, __name__, description=description)
+    return ApiBlueprint(name, __name__, description=description)
 
 
 def documented(blp: Blueprint, *statuses: int):
@@ -135,4 +158,4 @@ def page(items: list, total: int, args: dict) -> dict:
 
 
 __all__ = ["ApiError", "ErrorDetail", "PageArgs", "Strict", "api", "api_user", "blueprint", "db_session",
-           "documented", "page", "page_of", "register", "require_api"]
+           "documented", "number_or_text", "page", "page_of", "register", "require_api"]

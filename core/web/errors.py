@@ -46,6 +46,7 @@ HTTP_MESSAGES = {
     405: ("method_not_allowed", N_("This method is not allowed here.")),
     409: ("conflict", N_("This change conflicts with the current state.")),
     413: ("too_large", N_("The request is too large.")),
+    414: ("uri_too_long", N_("The address is too long: shorten the search or send fewer filters.")),
     415: ("unsupported_media_type", N_("Send JSON with 'Content-Type: application/json'.")),
     422: ("validation_failed", N_("Some fields are invalid.")),
 }

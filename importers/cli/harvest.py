@@ -47,7 +47,7 @@ def harvest(ctx: Context, url, metadata_prefix, set_spec, from_date, source, as_
     else:
         click.echo(f"Harvest of {report.url} (run {report.run_id}, from {report.from_date or 'the beginning'}): "
                    f"{report.read} read, {report.created} created, {report.updated} updated, "
-                   f"{report.unchanged} unchanged, {report.rejected} rejected "
+                   f"{report.unchanged} unchanged, {report.held} held for review, {report.rejected} rejected "
                    f"({report.deleted} deletions).")
         if report.rejects_file:
             click.echo(f"Rejected records: {report.rejects_file}")

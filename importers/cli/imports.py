@@ -79,15 +79,19 @@ def import_command(ctx: Context, files: tuple[Path, ...], flavour: str, encoding
         sys.exit(1)
 
 
-JSON_KEYS = ("file", "run", "status", "read", "created", "updated", "unchanged", "rejected",
+JSON_KEYS = ("file", "run", "status", "read", "created", "updated", "unchanged", "held", "rejected",
              "rejects_file", "error")
 
 
 def _summary(report, dry_run: bool) -> str:
     line = (f"{report.file}: {report.read} read, {report.created} created, {report.updated} updated, "
-            f"{report.unchanged} unchanged, {report.rejected} rejected (run {report.run})")
+            f"{report.unchanged} unchanged, {report.held} held for review, {report.rejected} rejected "
+            f"(run {report.run})")
     if dry_run:
         line += " — dry run, nothing written"
+    elif report.held:
+        line += (f"\n  Updates from another source that would change a work's title or main author, not applied: "
+                 f"apply or reject them on the run's page, or list them with `catalogue imports held {report.run}`")
     if report.rejects_file:
         line += f"\n  Rejected records, to fix and import again: {report.rejects_file}"
     return line

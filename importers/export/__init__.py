@@ -25,6 +25,10 @@ round trip import -> export -> import gives the same records:
   $s subscription status $t document type code. local_notes are NEVER exported
   (staff-only, and OAI-PMH serves this export publicly).
 - 310 $a frequency, 866 30 $a holdings statement (periodicals).
+- Identity (importers/marc/identity.py): 035 $a "(FR-CdM)<record id>" on every
+  record, so that importing the export again finds the records it came from;
+  the source's 001/003 are kept, and 001 = record id with 003 FR-CdM when the
+  source gave no 001 (or the 001 was ours).
 """
 from __future__ import annotations
 
@@ -40,6 +44,7 @@ from catalogue.models import Record
 from catalogue.services.snapshots import plain_fields, record_fields
 from core.errors import ValidationFailed
 from importers.export import fields as F
+from importers.marc import identity
 from importers.marc.mapping import to_catalogue
 from importers.marc.reader import read_marc
 from importers.services.imports import clean_mapped
@@ -89,6 +94,7 @@ def record_to_marc21(record: Record, *, use_raw: bool = True) -> pymarc.Record:
         marc.add_ordered_field(pymarc.Field(tag="008", data=F.field_008(
             record, old_008.data if old_008 is not None else None)))
     marc.leader.coding_scheme = "a"  # always written as UTF-8
+    identity.stamp(marc, record.id)
     return marc
 
 
@@ -99,6 +105,7 @@ def _built(record: Record) -> pymarc.Record:
         fields += F.group_fields(record, group)
     fields += F.subject_fields(record) + F.item_fields(record) + F.local_field(record)
     marc.fields = sorted(fields, key=lambda f: f.tag)  # stable: keeps order within a tag
+    identity.stamp(marc, record.id)
     return marc
 
 

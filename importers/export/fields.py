@@ -13,9 +13,7 @@ from pymarc import Field, Indicators, Leader, Subfield
 
 from catalogue.models import Record
 from catalogue.vocab import DocumentType
-
-# The organisation code written in 003 for records catalogued here.
-ORG_CODE = "FR-CdM"
+from importers.marc.identity import ORG_CODE, is_digest  # noqa: F401 (ORG_CODE: the code written in 003)
 
 LEADER_TYPES = {  # document type -> leader/06 (type of record), leader/07 (bibliographic level)
     DocumentType.BOOK: ("a", "m"),
@@ -102,11 +100,11 @@ def set_type(lead: Leader, record: Record) -> None:
 
 
 def control_fields(record: Record) -> list[Field]:
+    """001 = the source's number (a digest we made is none: identity.stamp
+    then writes ours, with 003), 005 and 008."""
     fields = []
-    if record.source_id:
+    if record.source_id and not is_digest(record.source_id):
         fields.append(Field(tag="001", data=clean(record.source_id)))
-    else:
-        fields += [Field(tag="001", data=str(record.id)), Field(tag="003", data=ORG_CODE)]
     fields += [field_005(record), Field(tag="008", data=field_008(record))]
     return fields
 

@@ -1,10 +1,11 @@
 """Importing a file from start to end: the transactions around ImportService.
 
 Used by ``catalogue import`` and by bench/import.py. The run row is committed
-first, then one transaction per batch of records (records, counts and rejects
-of a batch commit together), so a crash leaves a "failed" run whose counts
+first, then one transaction per batch of records (records, counts, rejects
+and held updates of a batch commit together), so a crash leaves a "failed" run whose counts
 add up. A dry run imports into one transaction that is rolled back, then
-stores only the run's report and rejects.
+stores only the run's report and rejects (a held update of a dry run is only
+counted: there is nothing to apply).
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class FileReport:
     created: int
     updated: int
     unchanged: int
+    held: int  # updates from another source waiting for review on the run's page
     rejected: int
     rejects_file: str | None
     error: str | None = None
@@ -107,7 +109,7 @@ def _finish(database, run_id, actor, options, rejects_dir, error, dry_run, count
         ImportService(session, actor, **options).finish_run(
             run, status="failed" if error else "finished", error=error)
         return FileReport(run.location, run.id, run.status, run.read, run.created, run.updated,
-                          run.unchanged, run.rejected, run.rejects_file, run.error)
+                          run.unchanged, run.held, run.rejected, run.rejects_file, run.error)
 
 
 def _dry_run(database: Database, run_id: int, read, actor, options: dict, progress, seen):
@@ -126,7 +128,7 @@ def _dry_run(database: Database, run_id: int, read, actor, options: dict, progre
             if progress:
                 progress(position)
         counts = {name: getattr(run, name)
-                  for name in ("syntax", "read", "created", "updated", "unchanged", "rejected")}
+                  for name in ("syntax", "read", "created", "updated", "unchanged", "held", "rejected")}
         rejects = [{"position": r.position, "reason": r.reason, "raw": r.raw} for r in session.scalars(
             select(ImportReject).where(ImportReject.run_id == run_id).order_by(ImportReject.position))]
         return counts, rejects

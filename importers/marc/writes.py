@@ -19,7 +19,7 @@ from core.audit import AuditEvent, diff
 from core.bulk import BulkInsert, allocate_ids
 from core.outbox import mark_record_ids
 from core.text import fold
-from importers.marc import matching
+from importers.marc import held, matching
 from importers.services.alignment import apply_mappings
 
 # Fields a source owns; everything else on a record is work done here.
@@ -86,15 +86,23 @@ def insert_records(service, run, pending: list[NewRecord], barcodes: dict) -> No
     mark_record_ids(session, [row["id"] for row in records], "import.create", now=now)
 
 
-def merge_record(service, run, record: Record, p, barcodes: dict, *, apply: bool = True) -> str:
+def merge_record(service, run, record: Record, p, barcodes: dict, *, apply: bool = True,
+                 rule: str | None = None) -> str:
     """Bring ``record`` up to date with an incoming record; "updated" or "unchanged"
     (with ``apply`` false, only tell: "different" or "unchanged").
 
     Every value the incoming record has replaces the record's; a value it
     lacks never erases one (it may have been written here). Raises
     ValidationFailed if the result is not a valid record.
+
+    ``rule``: the match rule that found ``record``. An update from another
+    source that would change its title or main author is stored for review
+    instead (importers.marc.held): "held". None: a person decided, apply it.
     """
     owner = record.source == run.source
+    # Our own export coming back (rule "own") says nothing about which source
+    # a work belongs to, and its MARC is ours, not the source's original.
+    own = rule == "own"
     before = record_fields(record)
     incoming = plain_fields(p.clean)
     target = dict(before)
@@ -118,6 +126,8 @@ def merge_record(service, run, record: Record, p, barcodes: dict, *, apply: bool
 
     ours = [(s.heading, s.vocabulary, s.tag) for s in record.subjects]
     subjects = p.mapped.subjects or ours
+    if own and [s[:2] for s in subjects] == [s[:2] for s in ours]:
+        subjects = ours  # the same headings under MARC21 tags: a UNIMARC work exported by us
     if subjects != ours:
         changes["subjects"] = ["; ".join(h for h, _, _ in ours), "; ".join(h for h, _, _ in subjects)]
     operations = _item_operations(record, p.mapped.items, run.source, barcodes)
@@ -127,6 +137,9 @@ def merge_record(service, run, record: Record, p, barcodes: dict, *, apply: bool
         return "unchanged"
     if not apply:
         return "different"
+    if held.must_hold(run.source, record, rule, before, after):
+        held.hold(service.session, run, record, p, rule, before, after)
+        return "held"
 
     now = service.clock()
     RecordService(service.session, service.actor, service.clock)._apply(record, clean)
@@ -134,11 +147,11 @@ def merge_record(service, run, record: Record, p, barcodes: dict, *, apply: bool
         record.subjects.clear()
         record.subjects.extend(RecordSubject(heading=h, vocabulary=v, tag=t) for h, v, t in subjects)
     _apply_items(record, operations, run.source, barcodes, now, service.actor_id)
-    if record.source is None:  # catalogued here, now also known to this source
+    if record.source is None and not own:  # catalogued here, now also known to this source
         record.source = run.source
         record.source_id = _free_source_id(service.session, run.source, p.mapped.source_id)
         owner = True
-    if owner or record.raw_marc is None:
+    if not own and (owner or record.raw_marc is None):
         record.raw_marc, record.marc_flavour = p.raw_marc, p.mapped.flavour
     author = record.contributors[0].name if record.contributors else None
     title = record.title

@@ -55,6 +55,7 @@ class HarvestReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    held: int = 0  # updates from another source waiting for review (importers.marc.held)
     rejected: int = 0
     rejects_file: str | None = None
     error: str | None = None
@@ -269,7 +270,7 @@ class Harvester:
 
 
 def _count(report: HarvestReport, run) -> None:
-    for name in ("read", "created", "updated", "unchanged", "rejected"):
+    for name in ("read", "created", "updated", "unchanged", "held", "rejected"):
         setattr(report, name, getattr(run, name))
 
 

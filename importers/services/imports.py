@@ -4,18 +4,19 @@ The service flushes and never commits: the edge (``catalogue import``, the
 harvester) owns the transactions, one per batch, so a crash leaves the
 batches already committed and a run whose counts add up.
 
-Every record read ends up in exactly one count: created, updated, unchanged
+Every record read ends up in exactly one count: created, updated, unchanged,
+held (an update from another source waiting for review, importers.marc.held)
 or rejected (with its position, reason and raw bytes).
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from catalogue.matchkey import title_words
 from catalogue.models import Item, Record
 from catalogue.services.validation import clean_record
 from catalogue.vocab import ItemStatus
@@ -23,7 +24,7 @@ from core.db import paginate, utcnow
 from core.errors import ValidationFailed
 from core.outbox import mark_record_ids
 from core.services import Service
-from importers.marc import matching
+from importers.marc import identity, matching
 from importers.marc.flavour import detect_flavour
 from importers.marc.mapping import Mapped, MappingError, _isbn13, to_catalogue
 from importers.marc.writes import NewRecord, insert_records, merge_record
@@ -48,6 +49,8 @@ class Incoming:
     key: str | None = None     # match key
     raw_marc: bytes | None = None
     error: str | None = None   # why it cannot be imported
+    former_id: str | None = None  # identity earlier versions gave a record without 001 (raw-bytes digest)
+    words: str | None = None   # title words, to check an own record id (matching.Candidate)
 
 
 @dataclass
@@ -72,9 +75,12 @@ def read_stage(raw, flavour: str = "auto", today: dt.date | None = None) -> Inco
         incoming.raw_marc = _raw_marc(raw)
         if not mapped.source_id:
             # No 001 nor 035: the content is the identity, so that importing
-            # the same file again finds these records too.
-            mapped.source_id = "sha1:" + hashlib.sha1(incoming.raw_marc).hexdigest()
+            # the same records again finds them, from whatever file.
+            mapped.source_id = identity.content_digest(raw.record)
+            incoming.former_id = identity.bytes_digest(incoming.raw_marc)
         clean = incoming.clean = clean_mapped(mapped.data, today or dt.date.today())
+        if mapped.own_id is not None:
+            incoming.words = title_words(clean["title"])
         author = clean["contributors"][0]["name"] if clean["contributors"] else None
         incoming.key = matching.match_key(mapped.filing_title or clean["title"], author, clean["year"])
         mapped.data = {}  # superseded by clean: not worth sending to the writing process
@@ -101,7 +107,8 @@ class ImportService(Service):
         run = ImportRun(kind=kind, source=source, location=location, syntax=syntax, flavour=flavour,
                         encoding=encoding, dry_run=dry_run, started_at=self.clock(),
                         started_by_id=self.actor_id, status="running", host=host, pid=pid,
-                        heartbeat_at=self.clock(), read=0, created=0, updated=0, unchanged=0, rejected=0)
+                        heartbeat_at=self.clock(), read=0, created=0, updated=0, unchanged=0, held=0,
+                        rejected=0)
         self.session.add(run)
         if "key" in self.rules:
             matching.backfill_keys(self.session)
@@ -109,7 +116,7 @@ class ImportService(Service):
         return run
 
     def finish_run(self, run: ImportRun, *, status: str = "finished", error: str | None = None) -> ImportRun:
-        counted = run.created + run.updated + run.unchanged + run.rejected
+        counted = run.created + run.updated + run.unchanged + run.held + run.rejected
         assert run.read == counted, f"run {run.id}: read {run.read} != {counted} counted"
         run.status = status
         run.error = error
@@ -155,7 +162,8 @@ class ImportService(Service):
             mapped, clean = incoming.mapped, incoming.clean
             candidate = matching.Candidate(source=run.source, source_id=mapped.source_id,
                                            isbns=mapped.isbns if clean["isbn"] else [], issn=clean["issn"],
-                                           key=incoming.key)
+                                           key=incoming.key, own_id=mapped.own_id, words=incoming.words,
+                                           former_id=incoming.former_id)
             prepared.append((position, Prepared(incoming, mapped, clean, candidate, incoming.raw_marc)))
         seen = seen if seen is not None else _NoWorks()
 
@@ -166,7 +174,7 @@ class ImportService(Service):
         pending: list[NewRecord] = []
         merged: list[int] = []  # queued for the search index once per batch, like new records
         for position, p in prepared:
-            found, _ = index.find(p.candidate, self.rules)
+            found, rule = index.find(p.candidate, self.rules)
             if isinstance(found, NewRecord):  # the same work twice in one batch
                 if found.id is None:
                     insert_records(self, run, pending, barcodes)
@@ -183,10 +191,11 @@ class ImportService(Service):
                 index.add(new, run.source, source_id, p.candidate)
                 outcomes[position] = "created"
                 continue
+            index.adopt(found, p.candidate)  # a record under an earlier version's digest takes today's
             record = self.session.get(Record, found)
             duplicate = found in seen
             try:
-                outcome = merge_record(self, run, record, p, barcodes, apply=not duplicate)
+                outcome = merge_record(self, run, record, p, barcodes, apply=not duplicate, rule=rule)
             except ValidationFailed as error:
                 outcome = self._reject(run, p.incoming, "The record cannot be merged into "
                                        f"work number {record.id}: {_reason(error)}")
@@ -202,10 +211,11 @@ class ImportService(Service):
         insert_records(self, run, pending, barcodes)
         for new in pending:
             seen.add(new.id)
+        matching.save_adopted(self.session, index)
         mark_record_ids(self.session, merged, "import.update", now=self.clock())
         # Counted once per batch: an ORM attribute event per record adds up.
         run.read += len(records)
-        for name in ("created", "updated", "unchanged", "rejected"):
+        for name in ("created", "updated", "unchanged", "held", "rejected"):
             setattr(run, name, getattr(run, name) + outcomes.count(name))
         self.session.flush()
         return outcomes

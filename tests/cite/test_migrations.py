@@ -88,3 +88,65 @@ def test_weeding_migrates_down_to_0006_and_up_again(backend, request, tmp_path):
         assert migrate.current_revision(database) == migrate.head_revision()
     finally:
         database.dispose()
+
+
+def test_held_imports_migrate_down_to_0008_and_up_again(backend, request, tmp_path):
+    """0009 adds the held updates of imports: going back drops them (never
+    applied, so no work changes) and counts them as rejected, so a run's
+    read still adds up."""
+    from alembic import command
+
+    database = _empty_database(backend, request, tmp_path)
+    try:
+        migrate.upgrade(database)
+        at = dt.datetime(2020, 1, 1)
+        with database.engine.begin() as conn:
+            conn.execute(text("INSERT INTO records (id, title, languages, document_type, origin, version, "
+                              "created_at, updated_at) VALUES (1, 'T', '[]', 'book', 'local', 1, :at, :at)"),
+                         {"at": at})
+            conn.execute(text(
+                "INSERT INTO import_runs (id, kind, source, dry_run, started_at, read, created, updated, unchanged, "
+                "held, rejected, status) VALUES (1, 'file', 'b', :no, :at, 3, 1, 0, 0, 2, 0, 'finished')"),
+                {"no": False, "at": at})
+            conn.execute(text(
+                "INSERT INTO import_held (run_id, position, record_id, record_version, rule, old_title, new_title, "
+                "data, state) VALUES (1, 2, 1, 1, 'isbn', 'T', 'U', '{}', 'held')"))
+        with database.engine.begin() as conn:
+            command.downgrade(migrate.alembic_config(conn), "0008")
+        assert migrate.current_revision(database) == "0008"
+        with database.engine.connect() as conn:
+            assert conn.execute(text("SELECT read, created, rejected FROM import_runs")).one() == (3, 1, 2)
+            assert conn.execute(text("SELECT title, version FROM records")).one() == ("T", 1)
+        migrate.upgrade(database)
+        assert migrate.current_revision(database) == migrate.head_revision()
+        with database.engine.connect() as conn:
+            assert conn.execute(text("SELECT held, rejected FROM import_runs")).one() == (0, 2)
+            assert conn.execute(text("SELECT count(*) FROM import_held")).scalar_one() == 0
+    finally:
+        database.dispose()
+
+
+def test_thesaurus_unmodelled_triples_migrate_down_to_0009_and_up_again(backend, request, tmp_path):
+    """0010 adds the table of what imported SKOS files said beyond the model;
+    going back drops it (exports lose those triples again), going up restores it."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    database = _empty_database(backend, request, tmp_path)
+    try:
+        migrate.upgrade(database)
+        with database.engine.begin() as conn:
+            conn.execute(text("INSERT INTO concept_schemes (id, uri, title, titles, created_at, updated_at) "
+                              "VALUES (1, 'http://example.org/s', 'S', '{}', :now, :now)"),
+                         {"now": dt.datetime(2026, 1, 1)})
+            conn.execute(text("INSERT INTO thesaurus_unmodelled (scheme_id, kept, unstated) VALUES (1, :kept, '')"),
+                         {"kept": '<http://example.org/s> <http://purl.org/dc/terms/license> <http://x/> .'})
+            command.downgrade(migrate.alembic_config(conn), "0009")
+        assert migrate.current_revision(database) == "0009"
+        assert "thesaurus_unmodelled" not in inspect(database.engine).get_table_names()
+        migrate.upgrade(database)
+        assert migrate.current_revision(database) == migrate.head_revision()
+        with database.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM thesaurus_unmodelled")).scalar_one() == 0
+    finally:
+        database.dispose()

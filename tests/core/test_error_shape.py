@@ -38,6 +38,8 @@ EXPECTED = {
     "bad query argument": (422, "validation_failed", {"fields"}),
     "malformed json": (400, "bad_request", set()),
     "method not allowed": (405, "method_not_allowed", set()),
+    "body too large": (413, "too_large", set()),
+    "address too long": (414, "uri_too_long", set()),
     "held work proposed": (409, "already_in_catalogue", {"matches"}),
     "work proposed twice": (409, "already_proposed", {"proposal_id"}),
     "second support": (409, "already_supported", set()),
@@ -113,6 +115,10 @@ def error_cases(client, db) -> dict:
         "malformed json": client.post("/api/v1/records", data="{oops", headers={
             **doc, "Content-Type": "application/json"}),
         "method not allowed": client.patch("/api/v1/records", headers=doc),
+        "body too large": client.post("/api/v1/records", headers={**doc, "Content-Type": "application/json"},
+                                      data=b'{"title": "' + b"x" * (client.application.config[
+                                          "MAX_CONTENT_LENGTH"] + 1) + b'"}'),
+        "address too long": client.get("/api/v1/records?q=" + "x" * 5000, headers=doc),
         **proposals,
         **weeding,
     }

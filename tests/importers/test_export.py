@@ -315,7 +315,11 @@ def test_an_imported_marc21_record_exports_its_raw_fields_with_our_items(db):
     marc = record_to_marc21(record_with_relations(db, record_id))
 
     untouched = [str(f) for f in raw.fields if f.tag not in ("005", "852", "952")]
-    assert [str(f) for f in marc.fields if f.tag not in ("005", "852", "959")] == untouched
+    ours = pymarc.Field("035", [" ", " "], [pymarc.Subfield("a", f"(FR-CdM){record_id}")])
+    assert [str(f) for f in marc.fields if f.tag not in ("005", "852", "959") and str(f) != str(ours)] \
+        == untouched
+    # Our number follows the source's own 035: the source's number stays the first.
+    assert [str(f) for f in marc.get_fields("035")] == ["=035  \\\\$a(OCoLC)12345", str(ours)]
     assert str(marc.leader)[5:8] == "cam" and marc.leader[9] == "a"
     assert marc["005"].data != "20200101120000.0"
     # Items come from the catalogue, as 852 only: the Koha 952 would import twice.

@@ -139,7 +139,7 @@ def test_harvest_follows_tokens_retries_a_503_and_harvests_incrementally(db, har
     assert first_requests[1][1]["User-Agent"].startswith("cite-catalogue/")
     run = run_row(db, report.run_id)
     assert (run.kind, run.syntax, run.location, run.status == "failed") == ("oai", "oai-pmh", repository.url, False)
-    assert run.read == run.created + run.updated + run.unchanged + run.rejected == 4
+    assert run.read == run.created + run.updated + run.unchanged + run.held + run.rejected == 4
     assert again.next_from == "2025-03-09T01:00:03Z"
     assert repository.requests[-1][0] == {
         "verb": "ListRecords", "metadataPrefix": "marc21", "from": "2025-03-02T01:00:05Z"}
@@ -302,7 +302,8 @@ def test_the_catalogue_harvests_its_own_oai_endpoint(db, database_url, target, t
         first = harvest_cli(target, tmp_path, f"{base}/oai")
         assert first["error"] is None and first["pages"] == 3
         assert (first["read"], first["created"]) == (5, 5)
-        assert first["read"] == first["created"] + first["updated"] + first["unchanged"] + first["rejected"]
+        assert first["read"] == (first["created"] + first["updated"] + first["unchanged"] + first["held"]
+                              + first["rejected"])
 
         with target.session() as session:
             copies = {r.title: r for r in session.scalars(select(Record))}

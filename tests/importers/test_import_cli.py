@@ -35,7 +35,7 @@ def reports(result) -> list[dict]:
     found = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     for report in found:
         assert report["read"] == (report["created"] + report["updated"] + report["unchanged"]
-                                  + report["rejected"])
+                                  + report["held"] + report["rejected"])
         assert report["status"] == "finished"
     return found
 
@@ -169,7 +169,7 @@ def test_progress_and_summary_without_json(cli, shared_data):
     result = cli(shared_data / "marc21-pymarc-tests" / "bad_records.mrc",
                  shared_data / "unimarc-marcjs-bnf" / "bib.mrc")
     assert result.exit_code == 0, result.output
-    assert "bad_records.mrc: 9 read, 1 created, 0 updated, 1 unchanged, 7 rejected (run 1)" in result.stdout
+    assert "bad_records.mrc: 9 read, 1 created, 0 updated, 1 unchanged, 0 held for review, 7 rejected (run 1)" in result.stdout
     assert "bib.mrc: 6 read, 6 created" in result.stdout
     assert "Rejected records, to fix and import again:" in result.stdout and "run-1.mrc" in result.stdout
 

@@ -48,7 +48,8 @@ def run_import(db, *marcs, source="main-library", rules="source_id,isbn,issn,key
         run = service.start_run(source=source, location="test")
         outcomes = service.import_batch(run, raws(*marcs))
         service.finish_run(run)
-        counts = (run.read, run.created, run.updated, run.unchanged, run.rejected)
+        counts = (run.read, run.created, run.updated, run.unchanged, run.held, run.rejected)
+        assert run.read == sum(counts[1:])
     return outcomes, counts
 
 
@@ -59,8 +60,8 @@ def only_record(session, **where) -> Record:
 def test_create_then_same_data_again_is_unchanged(db):
     marcs = [book("A1", "Réussir son entretien", isbn="9782070360246", items=["B-1", "B-2"]),
              book("A2", "Changer de métier", author="Dupont, Paul")]
-    assert run_import(db, *marcs) == (["created", "created"], (2, 2, 0, 0, 0))
-    assert run_import(db, *marcs) == (["unchanged", "unchanged"], (2, 0, 0, 2, 0))
+    assert run_import(db, *marcs) == (["created", "created"], (2, 2, 0, 0, 0, 0))
+    assert run_import(db, *marcs) == (["unchanged", "unchanged"], (2, 0, 0, 2, 0, 0))
     with db.session() as session:
         record = only_record(session, source_id="A1")
         assert record.origin.value == "main_library" and record.source == "main-library"
@@ -88,7 +89,7 @@ def test_a_changed_source_record_updates_its_fields_once(db):
 
 def test_merge_keeps_the_work_done_here(db):
     local = make_record(db, isbn="9782070360246", poles=["job_search"], audiences=["job_seeker"],
-                        local_notes="Très demandé", title="Entretien")
+                        local_notes="Très demandé", title="RÉUSSIR SON ENTRETIEN D’EMBAUCHE /")
     ItemService_create = ItemService
     with db.transaction() as session:
         ItemService_create(session).create(local.id, {"barcode": "CM-LOCAL", "library": "cite"})
@@ -120,12 +121,15 @@ def test_matching_by_isbn_and_by_key_across_sources(db):
     outcomes, counts = run_import(
         db, book("B9", "Créer son entreprise", isbn="978-2-07-036024-6", author="Autre, Nom"),
         book("B8", "Guide des métiers !", author="Durand, E.", year="2019"), source="library-b")
-    assert outcomes == ["updated", "updated"] and counts == (2, 0, 2, 0, 0)
+    # Same title, another main author, through an ISBN: held for review (tests/importers/test_held.py).
+    assert outcomes == ["held", "updated"] and counts == (2, 0, 1, 0, 1, 0)
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Record)) == 2
         record = only_record(session, source_id="A1")
+        assert record.source == "library-a" and record.contributors[0].name == "Martin, Léa"
         # Another source's record updates the fields it has, the record stays library-a's.
-        assert record.source == "library-a" and record.contributors[0].name == "Autre, Nom"
+        record = only_record(session, source_id="A2")
+        assert record.source == "library-a" and record.contributors[0].name == "Durand, E."
     assert match_key("Le Guide des métiers !", "Durand, E.", 2019) == "guide des metiers|durand|2019"
 
 
@@ -133,8 +137,8 @@ def test_the_same_source_distinguishes_its_own_records(db):
     """Two records of one source sharing an ISBN (two printings) stay two works,
     and importing the file again changes nothing."""
     marcs = [book("A1", "Tome 1", isbn="9782070360246"), book("A2", "Tome 2", isbn="9782070360246")]
-    assert run_import(db, *marcs)[1] == (2, 2, 0, 0, 0)
-    assert run_import(db, *marcs)[1] == (2, 0, 0, 2, 0)
+    assert run_import(db, *marcs)[1] == (2, 2, 0, 0, 0, 0)
+    assert run_import(db, *marcs)[1] == (2, 0, 0, 2, 0, 0)
 
 
 def test_records_without_any_identifier_are_found_again(db):

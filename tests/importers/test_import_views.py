@@ -34,7 +34,7 @@ def test_runs_list_and_detail_with_rejects(app, client, db, tmp_path):
     detail = client.get(f"/staff/imports/{report.run}?lang=en")
     assert detail.status_code == 200
     html = detail.get_data(as_text=True)
-    assert "<td>3</td><td>1</td><td>0</td><td>0</td><td>2</td>" in html  # read, created, ..., rejected
+    assert "<td>3</td><td>1</td><td>0</td><td>0</td><td>0</td><td>2</td>" in html  # read ... held, rejected
     assert "The record has no title (245 $a, or 246 $a)." in html
     assert "truncated record at end of file" in html
     assert "Download the rejected records" in html

@@ -46,13 +46,13 @@ def test_a_killed_import_is_interrupted_and_the_next_one_completes(database_url,
         with database.transaction() as session:
             [killed] = ImportService(session).runs()[0]
             assert killed.status == "interrupted" and "killed" in killed.error
-            assert killed.read == killed.created + killed.updated + killed.unchanged + killed.rejected
+            assert killed.read == killed.created + killed.updated + killed.unchanged + killed.held + killed.rejected
             assert 2000 <= killed.read < 10000 and killed.finished_at is not None
             assert session.scalar(select(func.count()).select_from(Record)) == killed.created
 
         report = import_file(database, shared_data / SAMPLE, source="loc", workers=0)
         assert report.status == "finished"
-        assert report.read == report.created + report.updated + report.unchanged + report.rejected
+        assert report.read == report.created + report.updated + report.unchanged + report.held + report.rejected
         with database.session() as session:
             # The works the killed run wrote are matched, not made twice.
             assert session.scalar(select(func.count()).select_from(Record)) == killed.created + report.created

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,22 @@ from tests.support.postgres import free_port
 
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
+
+# What gunicorn's master (and faulthandler, in the worker) write to stderr
+# when a worker dies. On a normal stop the workers get SIGTERM: gunicorn
+# logs "was sent SIGTERM!" only at info level, and that is no death.
+WORKER_DEATH = re.compile(
+    r"Worker \(pid:\d+\) was sent (?!SIGTERM!)|Worker \(pid:\d+\) exited with code|WORKER TIMEOUT"
+    r"|Fatal Python error|Segmentation fault")
+
+
+class WorkerDied(AssertionError):
+    """A worker of the server died while it ran (see WORKER_DEATH)."""
+
+
+def worker_deaths(log: str) -> list[str]:
+    """The lines of a server's stderr that tell of a worker's death."""
+    return [line for line in log.splitlines() if WORKER_DEATH.search(line)]
 
 
 def _tail(path: Path, limit: int = 4000) -> str:
@@ -42,12 +59,14 @@ def _healthy(url: str) -> bool:
 @contextlib.contextmanager
 def live_server(database_url: str, instance_dir: str | os.PathLike | None = None, *,
                 secret_key: str = "live-test-secret-key", extra_env: dict | None = None,
-                threads: int = 4, workers: int = 1) -> Iterator[str]:
+                threads: int = 4, workers: int = 1, check_workers: bool = True) -> Iterator[str]:
     """Run ``catalogue serve`` against ``database_url`` and yield its base URL.
 
     Waits for /healthz to answer 200, then stops the process on exit
     (terminate, then kill after a timeout). On a failed start the error shows
-    the server's output.
+    the server's output. Once stopped, raises WorkerDied if a worker died
+    meanwhile (``check_workers=False``: the caller reads ``server.err`` in
+    ``instance_dir`` itself, as bench/oai_harvest_starts.py counts deaths).
     """
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -64,6 +83,8 @@ def live_server(database_url: str, instance_dir: str | os.PathLike | None = None
         "CATALOGUE_SECRET_KEY": secret_key,
         "CATALOGUE_LOG_LEVEL": os.environ.get("CATALOGUE_LOG_LEVEL", "WARNING"),
         "PYTHONUNBUFFERED": "1",
+        # a worker killed by a signal writes every thread's stack to server.err
+        "PYTHONFAULTHANDLER": "1",
     })
     env.update(extra_env or {})
     # Same interpreter as the tests, so it works from any virtualenv; the
@@ -77,6 +98,7 @@ def live_server(database_url: str, instance_dir: str | os.PathLike | None = None
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=err,
                                    stdin=subprocess.DEVNULL, cwd=str(instance_dir))
+    failure = None
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
@@ -93,6 +115,9 @@ def live_server(database_url: str, instance_dir: str | os.PathLike | None = None
                     f"--- stderr ---\n{_tail(err_path)}\n--- stdout ---\n{_tail(out_path)}")
             time.sleep(0.1)
         yield base_url
+    except BaseException as error:
+        failure = error
+        raise
     finally:
         if process.poll() is None:
             process.terminate()
@@ -101,5 +126,13 @@ def live_server(database_url: str, instance_dir: str | os.PathLike | None = None
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=STOP_TIMEOUT)
+        log = _tail(err_path, limit=1_000_000)
         if owned_dir is not None:
             owned_dir.cleanup()
+        deaths = worker_deaths(log) if check_workers else []
+        died = (f"A worker of `catalogue serve` died: {deaths[0]}\n--- stderr ---\n{log[-8000:]}"
+                if deaths else "")
+        if died and failure is not None:  # the test failed too, likely because of it: say so
+            failure.add_note(died)
+    if died:
+        raise WorkerDied(died)

@@ -10,6 +10,11 @@ never deleted, because records may be indexed with them.
 One audit event per import ("thesaurus.import", entity "scheme") holds the
 counts and the URIs changed. One event per concept would be 4,500 rows for
 UNESCO and would bury the editors' own history of each concept.
+
+What the file says beyond the model (a scheme's licence, dates, iso-thes
+groups, skosxl labels...) is kept, per resource, and written back on export
+(``thesaurus.skos.unmodelled``), so the export of an imported thesaurus holds
+every triple of its file and invents none.
 """
 from __future__ import annotations
 
@@ -29,6 +34,10 @@ from thesaurus.skos.checks_labels import name
 from thesaurus.skos.findings import Finding, errors_in, finding
 from thesaurus.skos.graph import SkosGraph
 from thesaurus.skos.read import normalise
+from thesaurus.skos.unmodelled import separate
+from thesaurus.skos.write import model_lines
+from thesaurus.store.unmodelled import save
+from thesaurus.store.write import as_stored
 
 REINDEX_REASON = "thesaurus.import"
 
@@ -79,6 +88,8 @@ class ThesaurusImportService(Service):
 
         now = self.clock()
         ids = store.apply(self.session, stored, after, changes, actor_id=self.actor_id, now=now)
+        if graph.source is not None:
+            self._keep_unmodelled(graph, after, stored, file_uris, scheme_uri)
         # Only records already indexed can be concerned: new concepts have none.
         # A concept that moved changes the ancestor path of everything below it.
         moved = {ids[uri] for uri in changes.moved}
@@ -92,3 +103,22 @@ class ThesaurusImportService(Service):
         self.session.flush()
         report.applied = True
         return report
+
+    def _keep_unmodelled(self, graph: SkosGraph, after: SkosGraph, stored: store.Stored, file_uris: set[str],
+                         scheme_uri: str | None) -> None:
+        """Compare the file with what the writer makes of the thesaurus as now
+        stored, and keep the difference. A concept or scheme the file only
+        names, and already stored, is not the file's to describe: what was
+        kept of it stays, and the file's triples about it beyond the links it
+        gains are not kept."""
+        owners = {uri for uri in file_uris if graph.concepts[uri].typed or uri not in stored.concept_ids}
+        owners |= {uri for uri, c in graph.collections.items()
+                   if scheme_uri is None or not c.schemes or scheme_uri in c.schemes}
+        owners |= {uri for uri, s in graph.schemes.items()
+                   if (scheme_uri is None or uri == scheme_uri) and (s.typed or uri not in stored.scheme_ids)}
+        owners &= after.concepts.keys() | after.collections.keys() | after.schemes.keys()
+        excluded = (graph.concepts.keys() | graph.collections.keys() | graph.schemes.keys()) - owners
+        scope = scheme_uri or (next(iter(graph.schemes)) if len(graph.schemes) == 1 else None)
+        written = model_lines(as_stored(after), owners, dates=False)
+        parts, resources = separate(graph.source, written, owners, excluded, scope or "")
+        save(self.session, parts, resources, scope)

@@ -189,7 +189,7 @@ class GraphBuilder:
             self._concept(o).top_of.add(s)
             uris.add(s)
         for uri in sorted(uris):
-            graph.schemes[uri] = SchemeData(uri)
+            graph.schemes[uri] = SchemeData(uri, typed=uri in typed)
         for concept in graph.concepts.values():
             for scheme in concept.top_of:
                 graph.schemes[scheme].top_concepts.add(concept.uri)

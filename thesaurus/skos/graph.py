@@ -19,6 +19,25 @@ class Note:
     text: str
 
 
+@dataclass(frozen=True)
+class Unmodelled:
+    """What a source file says about one resource beyond what the model
+    reproduces, as canonical N-Triples lines (see ``thesaurus.skos.unmodelled``):
+    ``kept``, the file's triples the model does not write (a licence, a
+    date, an iso-thes:subGroup...), written back as they were; ``unstated``,
+    triples the model would write that the file did not state (the inverse
+    of a one-way link...), left out so that nothing is invented."""
+
+    kept: frozenset[str] = frozenset()
+    unstated: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.kept or self.unstated)
+
+
+NOTHING = Unmodelled()
+
+
 @dataclass
 class ConceptData:
     uri: str
@@ -36,6 +55,7 @@ class ConceptData:
     created: dt.datetime | None = None
     modified: dt.datetime | None = None
     typed: bool = True  # declared skos:Concept, rather than only met as a relation's end
+    unmodelled: Unmodelled = NOTHING
 
     def pref(self, language: str) -> str | None:
         return next((label.text for label in self.labels if label.kind == "pref" and label.language == language),
@@ -47,6 +67,8 @@ class SchemeData:
     uri: str
     titles: dict[str, str] = field(default_factory=dict)  # language -> title
     top_concepts: set[str] = field(default_factory=set)
+    unmodelled: Unmodelled = NOTHING
+    typed: bool = True  # declared skos:ConceptScheme, rather than only met as inScheme's object
 
 
 @dataclass
@@ -56,6 +78,7 @@ class CollectionData:
     notation: str | None = None
     members: set[str] = field(default_factory=set)        # concept or collection URIs
     schemes: set[str] = field(default_factory=set)
+    unmodelled: Unmodelled = NOTHING
 
 
 @dataclass
@@ -66,3 +89,9 @@ class SkosGraph:
     # Problems only the reader can see (an IRI that is not one, a term SKOS
     # does not define...), reported with the checks' findings.
     reader_findings: list = field(default_factory=list)
+    # Free-standing resources (an unused skosxl:Label, an ontology header...):
+    # subject -> its N-Triples lines, written back as they came.
+    resources: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The file as canonical N-Triples (UTF-8), set by the reader: an import
+    # keeps from it what the model does not hold.
+    source: bytes | None = None

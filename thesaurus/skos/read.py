@@ -60,12 +60,13 @@ def read(source, *, format: str | None = None) -> SkosGraph:  # noqa: A002 - the
         # lenient: an invalid IRI (relative, with a space...) must not stop the
         # whole file; the invalid_uri check names each one instead.
         # Through canonical N-Triples text: see ntriples.py for why.
-        text = ox.serialize(ox.parse(data, FORMATS[format], lenient=True), format=ox.RdfFormat.N_TRIPLES)
+        canonical = ox.serialize(ox.parse(data, FORMATS[format], lenient=True), format=ox.RdfFormat.N_TRIPLES)
     except SyntaxError as error:
         raise _syntax_error(format, error.lineno, error.msg) from None
-    text = text.decode("utf-8")
+    text = canonical.decode("utf-8")
     graph = GraphBuilder(triples(text), skos_terms_in(text)).build()
     report_language_tags(graph, text)
+    graph.source = canonical
     return graph
 
 

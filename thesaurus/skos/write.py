@@ -1,23 +1,29 @@
-"""Write a ``SkosGraph`` as Turtle or RDF/XML, deterministically.
+"""Write a ``SkosGraph`` as Turtle, RDF/XML or N-Triples, deterministically.
 
-Subjects and values are sorted, so two exports of the same thesaurus are the
-same bytes (diffable, and ``write(read(write(g))) == write(g)``). The
-hierarchy is written in both directions (broader and narrower, related both
-ways, topConceptOf and hasTopConcept), as most SKOS tools expect, whatever
-the graph stated: the writer reads the graph the way ``normalise`` would,
-without changing it.
+The model's triples are made first: the hierarchy in both directions
+(broader and narrower, related both ways, topConceptOf and hasTopConcept),
+as most SKOS tools expect, whatever the graph stated. Then each resource's
+``unmodelled`` part is applied, so that an imported thesaurus goes out as it
+came in: the triples its file did not state are left out and the ones the
+model does not hold are put back (see ``thesaurus.skos.unmodelled``).
+
+Every format is made from the same sorted N-Triples lines, so two exports of
+the same thesaurus are the same bytes (diffable, and
+``write(read(write(g))) == write(g)``).
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
 import pyoxigraph as ox
 
 from thesaurus.skos.graph import SkosGraph
-from thesaurus.skos.terms import DCT, ISO_THES, OWL, RDF, RDFS, SKOS, STATUS_CANDIDATE, XSD
+from thesaurus.skos.terms import DC, DCT, ISO_THES, OWL, RDF, RDFS, SKOS, SKOSXL, STATUS_CANDIDATE, XSD
 
 _FORMATS = {"turtle": ox.RdfFormat.TURTLE, "rdfxml": ox.RdfFormat.RDF_XML, "ntriples": ox.RdfFormat.N_TRIPLES}
-_PREFIXES = {"skos": SKOS, "dct": DCT, "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "iso-thes": ISO_THES}
+_PREFIXES = {"skos": SKOS, "dct": DCT, "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "iso-thes": ISO_THES,
+             "dc": DC, "skosxl": SKOSXL}
 _NOTE_PREDICATES = {"scope": "scopeNote", "definition": "definition", "editorial": "editorialNote",
                     "history": "historyNote", "change": "changeNote", "example": "example", "note": "note"}
 _LABEL_PREDICATES = {"pref": "prefLabel", "alt": "altLabel", "hidden": "hiddenLabel"}
@@ -40,22 +46,69 @@ def _text(value: str, language: str = "") -> ox.Literal:
 
 _TYPE, _TRUE = ox.NamedNode(RDF + "type"), ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))
 _DATETIME = ox.NamedNode(XSD + "dateTime")
+_TYPE_TOKEN = f" <{RDF}type> ".encode()
 
 
 def write(graph: SkosGraph, format: str = "turtle") -> bytes:  # noqa: A002 - the design's name
     """Serialise ``graph`` as "turtle", "rdfxml" or "ntriples" (UTF-8 bytes).
 
-    Raises ``ValueError`` for an unknown format or a URI that is not an IRI
-    (the checks report those as ``invalid_uri`` before anything is stored).
+    Raises ``ValueError`` for an unknown format or a URI of the model that is
+    not an IRI (the checks report those as ``invalid_uri`` before anything is
+    stored). Kept triples are written as they were read, leniently.
     """
     if format not in _FORMATS:
         raise ValueError(f"unknown SKOS format {format!r}")
-    triples = list(_triples(graph))
+    data = b"".join(line + b"\n" for line in sorted(export_lines(graph), key=_type_first))
+    if format == "ntriples":
+        return data
+    if format == "rdfxml":
+        _check_rdfxml_predicates(data)
     prefixes = dict(_PREFIXES)
     namespace = _main_namespace(graph)
     if namespace:
         prefixes["voc"] = namespace
-    return ox.serialize(triples, format=_FORMATS[format], prefixes=prefixes)
+    return ox.serialize(ox.parse(data, ox.RdfFormat.N_TRIPLES, lenient=True), format=_FORMATS[format],
+                        prefixes=prefixes)
+
+
+# RDF/XML writes a predicate as an element: its IRI must end in an XML name.
+_XML_NAME_END = re.compile(r"[^\W\d][\w.\-]*$")
+_PREDICATE = re.compile(rb"^\S+ <([^>]*)> ", re.M)
+
+
+def _check_rdfxml_predicates(data: bytes) -> None:
+    """pyoxigraph writes invalid XML, without a word, for a predicate whose IRI
+    ends in "/" or a digit; kept triples may have one. Refuse instead."""
+    for iri in {m.decode("utf-8") for m in _PREDICATE.findall(data)}:
+        if not _XML_NAME_END.search(iri):
+            raise ValueError(f"RDF/XML cannot write the property <{iri}>: export as Turtle instead.")
+
+
+def _type_first(line: bytes) -> bytes:
+    """Sort key: by subject, its rdf:type first (Turtle's "a"), then by predicate and object."""
+    return line.replace(_TYPE_TOKEN, b" <\x00> ", 1)
+
+
+def export_lines(graph: SkosGraph) -> set[bytes]:
+    """Every triple the export holds, as N-Triples lines (UTF-8): the model's,
+    less each resource's unstated triples, plus its kept ones and the
+    free-standing resources."""
+    lines = set(model_lines(graph))
+    kept: set[str] = set()
+    for owner in (*graph.schemes.values(), *graph.concepts.values(), *graph.collections.values()):
+        if owner.unmodelled:
+            lines.difference_update(line.encode("utf-8") for line in owner.unmodelled.unstated)
+            kept |= owner.unmodelled.kept
+    for resource in graph.resources.values():
+        kept |= resource
+    return lines | {line.encode("utf-8") for line in kept}
+
+
+def model_lines(graph: SkosGraph, subjects: set[str] | None = None, *, dates: bool = True) -> list[bytes]:
+    """The model's own triples as canonical N-Triples lines (UTF-8, no
+    unmodelled part): of every resource, or of ``subjects`` only; without the
+    concepts' dct:created and dct:modified when ``dates`` is false."""
+    return ox.serialize(_triples(graph, subjects, dates), format=ox.RdfFormat.N_TRIPLES).splitlines()
 
 
 def _main_namespace(graph: SkosGraph) -> str | None:
@@ -87,7 +140,7 @@ def _hierarchy(graph: SkosGraph):
     return broader, narrower, related
 
 
-def _triples(graph: SkosGraph):
+def _triples(graph: SkosGraph, subjects: set[str] | None = None, dates: bool = True):
     skos = {name: ox.NamedNode(SKOS + name) for name in (
         "Concept", "ConceptScheme", "Collection", "inScheme", "hasTopConcept", "topConceptOf", "notation",
         "broader", "narrower", "related", "member", "prefLabel", "altLabel", "hiddenLabel",
@@ -107,7 +160,10 @@ def _triples(graph: SkosGraph):
         for concept in concepts:
             top_of[concept].add(scheme)
 
-    for uri in sorted(graph.schemes):
+    def wanted(uris):
+        return sorted(uris) if subjects is None else sorted(set(uris) & subjects)
+
+    for uri in wanted(graph.schemes):
         scheme, s = graph.schemes[uri], _iri(uri)
         yield ox.Triple(s, _TYPE, skos["ConceptScheme"])
         for language, title in sorted(scheme.titles.items()):
@@ -117,14 +173,14 @@ def _triples(graph: SkosGraph):
         for language, title in sorted(scheme.titles.items()):
             yield ox.Triple(s, skos["prefLabel"], _text(title, language))
 
-    for uri in sorted(graph.concepts):
+    for uri in wanted(graph.concepts):
         concept, s = graph.concepts[uri], _iri(uri)
         yield ox.Triple(s, _TYPE, skos["Concept"])
-        if concept.created:
+        if dates and concept.created:
             yield ox.Triple(s, dct_created, ox.Literal(concept.created.isoformat(), datatype=_DATETIME))
         if concept.replaced_by:
             yield ox.Triple(s, replaced, _iri(concept.replaced_by))
-        if concept.modified:
+        if dates and concept.modified:
             yield ox.Triple(s, dct_modified, ox.Literal(concept.modified.isoformat(), datatype=_DATETIME))
         if concept.status == "candidate":
             yield ox.Triple(s, status, ox.Literal(STATUS_CANDIDATE))
@@ -153,7 +209,7 @@ def _triples(graph: SkosGraph):
         for scheme in sorted(top_of.get(uri, ())):
             yield ox.Triple(s, skos["topConceptOf"], _iri(scheme))
 
-    for uri in sorted(graph.collections):
+    for uri in wanted(graph.collections):
         collection, s = graph.collections[uri], _iri(uri)
         yield ox.Triple(s, _TYPE, skos["Collection"])
         for scheme in sorted(collection.schemes):

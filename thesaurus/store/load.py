@@ -4,7 +4,9 @@ Export, validation of the whole stored thesaurus and every import start from
 ``load``: a handful of plain SELECTs over whole tables (no ORM objects), so
 UNESCO's 4,500 concepts and 45,000 labels load in a fraction of a second.
 The graph returned is normalised: ``broader`` only (narrower is its inverse)
-and ``related`` in both directions, as the tables store them.
+and ``related`` in both directions, as the tables store them. It carries
+what imported files said beyond the model, and concepts' dates follow the
+rules of ``thesaurus.store.unmodelled``.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from thesaurus.models import (
     ConceptScheme,
 )
 from thesaurus.skos.graph import CollectionData, ConceptData, Label, Note, SchemeData, SkosGraph
+from thesaurus.store.unmodelled import attach
 from thesaurus.vocab import RelationKind
 
 BROADER = RelationKind.BROADER.value
@@ -103,6 +106,8 @@ def load(session: Session, scheme_uri: str | None = None) -> Stored:
         if cid in by_id:
             by_id[cid].mappings.add((kind, uri))
     _load_collections(session, stored, schemes, wanted, uris)
+    attach(session, graph, by_id, stored.versions, {cid: uri for uri, cid in stored.collection_ids.items()},
+           {sid: uri for uri, sid in stored.scheme_ids.items()}, wanted)
     return stored
 
 

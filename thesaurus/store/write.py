@@ -168,12 +168,29 @@ def _write_collections(session, stored: Stored, after: SkosGraph, scheme_ids, no
     return ids
 
 
-def _collection_rows(graph: SkosGraph, scheme_ids) -> dict[str, dict]:
+def collection_parents(graph: SkosGraph) -> dict[str, str]:
+    """Sub-collection URI -> the one parent collection the tables hold for it
+    (the first in URI order, when a file gives several)."""
     parents: dict[str, str] = {}
     for uri in sorted(graph.collections):
         for member in graph.collections[uri].members:
             if member in graph.collections and member != uri:
                 parents.setdefault(member, uri)
+    return parents
+
+
+def as_stored(graph: SkosGraph) -> SkosGraph:
+    """``graph`` (an import's result) reduced, in place, to what the tables
+    hold of it, so that its lines are the ones a later export makes: a
+    sub-collection stays under one parent only (``collection_parents``)."""
+    parents = collection_parents(graph)
+    for uri, collection in graph.collections.items():
+        collection.members = {m for m in collection.members if m not in parents or parents[m] == uri}
+    return graph
+
+
+def _collection_rows(graph: SkosGraph, scheme_ids) -> dict[str, dict]:
+    parents = collection_parents(graph)
     return {uri: {"scheme_id": scheme_ids.get(min(c.schemes) if c.schemes else None), "parent_id": parents.get(uri),
                   "notation": c.notation, "label_fr": c.labels.get("fr") or _first(c.labels) or uri,
                   "labels": dict(c.labels)}

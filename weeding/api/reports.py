@@ -22,6 +22,7 @@ from core.web.api import (
     blueprint,
     db_session,
     documented,
+    number_or_text,
     page,
     page_of,
     require_api,
@@ -87,14 +88,14 @@ class ReportList(Schema):
 
 
 class RunIn(Strict):
-    params = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict,
+    params = fields.Dict(keys=fields.String(), values=number_or_text(), load_default=dict,
                          metadata={"description": "Parameters for this run only, e.g. {\"years\": 2}."})
 
 
 class ScheduleIn(Strict):
     cron = fields.String()
     recipients = fields.List(fields.String())
-    params = fields.Dict(keys=fields.String(), values=fields.Raw())
+    params = fields.Dict(keys=fields.String(), values=number_or_text())
     active = fields.Boolean()
     version = fields.Integer(required=True, metadata={"description": "The version read (0: the defaults)."})
 

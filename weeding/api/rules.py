@@ -27,7 +27,7 @@ def list_rules(args):
 
 @blp.route("/weeding/rules", methods=["POST"])
 @require_api(REVIEW_WEEDING)
-@blp.arguments(schemas.RuleFields)
+@blp.arguments(schemas.RuleIn)
 @blp.response(201, schemas.Rule)
 @documented(blp, 401, 403, 422)
 def create_rule(data):

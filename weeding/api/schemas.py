@@ -17,11 +17,20 @@ def _codes(vocabulary, **kwargs):
     return fields.String(validate=validate.OneOf(vocabulary.values()), **kwargs)
 
 
+# What weeding.services.scope.clean_scope takes (it names each bad part),
+# for the document: a code or a list of codes, text, a concept id; null is none.
+_CODES = {"anyOf": [{"type": "string", "nullable": True}, {"type": "array", "items": {"type": "string"}}]}
+_TEXT = {"type": "string", "nullable": True}
+SCOPE = {"additionalProperties": False, "properties": {
+    "pole": _CODES, "poles": _CODES, "document_type": _CODES, "document_types": _CODES, "shelf": _TEXT,
+    "call_number_prefix": _TEXT, "location": _TEXT, "concept_id": {"type": "integer", "nullable": True}}}
+
+
 class CampaignIn(Strict):
     name = fields.String(required=True)
     scope = fields.Dict(load_default=dict, metadata={
         "description": "pole or poles, document_type or document_types, shelf (a call-number prefix), "
-                       "location, concept_id (with its narrower concepts)."})
+                       "location, concept_id (with its narrower concepts).", **SCOPE})
     rules = fields.List(fields.Integer(), metadata={"description": "Rule ids (default: every active rule)."})
 
 
@@ -164,6 +173,10 @@ class RuleFields(Strict):
     superseded = fields.Boolean()
     periodical_keep_years = fields.Integer(allow_none=True)
     conditions = fields.List(_codes(Condition))
+
+
+class RuleIn(RuleFields):
+    name = fields.String(required=True)  # as the service requires of a new rule
 
 
 class RuleUpdate(RuleFields):

@@ -29,6 +29,7 @@ class Mapped:
     isbns: list[str] = field(default_factory=list)  # every valid ISBN-13, for matching
     filing_title: str | None = None  # title without its non-filing characters
     local: dict = field(default_factory=dict)  # 959 poles/audiences, applied to new records only
+    own_id: int | None = None  # our record id, when the record is our own export (importers/marc/identity.py)
 
 
 # Helpers shared by both flavours ----------------------------------------------

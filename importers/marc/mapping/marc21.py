@@ -1,7 +1,8 @@
 """MARC21 bibliographic records -> catalogue data.
 
 001 (or the first 035 when there is no 001) identifies the record in its source;
-003 only says whose number it is, so it is not part of the identifier.
+003 only says whose number it is, so it is not part of the identifier. Our own
+number (035 "(FR-CdM)id", or 001 with 003 "FR-CdM") gives ``own_id``.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import datetime as dt
 import pymarc
 
 from catalogue.vocab import ContributorRole, DocumentType, SubscriptionStatus
+from importers.marc.identity import find_own_id
 from importers.marc.mapping.common import (
     DOCUMENT_TYPES,
     Mapped,
@@ -105,7 +107,8 @@ def map_record(record: pymarc.Record) -> Mapped:
         if subscription in {s.value for s in SubscriptionStatus}:
             data["subscription_status"] = subscription
     return Mapped(data=finish(data), items=items, subjects=_subjects(tags), source_id=_source_id(tags),
-                  flavour="marc21", isbns=found_isbns, filing_title=filing, local=local)
+                  flavour="marc21", isbns=found_isbns, filing_title=filing, local=local,
+                  own_id=find_own_id(tags))
 
 
 def _source_id(tags: dict) -> str | None:

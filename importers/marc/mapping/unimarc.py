@@ -11,6 +11,7 @@ import datetime as dt
 import pymarc
 
 from catalogue.vocab import DocumentType
+from importers.marc.identity import find_own_id
 from importers.marc.mapping.common import (
     DOCUMENT_TYPES,
     Mapped,
@@ -86,7 +87,8 @@ def map_record(record: pymarc.Record) -> Mapped:
     }
     return Mapped(data=finish(data), items=items, subjects=_subjects(tags),
                   source_id=clip(text(control(tags, "001")) or text(first_sub(tags.get("035"), "a")), 255),
-                  flavour="unimarc", isbns=found_isbns, filing_title=filing, local=local)
+                  flavour="unimarc", isbns=found_isbns, filing_title=filing, local=local,
+                  own_id=find_own_id(tags, with_003=False))  # UNIMARC 003 is a URI, not an organisation
 
 
 def _title(tags: dict):

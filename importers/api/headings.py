@@ -1,5 +1,4 @@
-"""The importers' part of the JSON API: the alignment of incoming subject
-headings with the thesaurus."""
+"""The alignment of incoming subject headings with the thesaurus."""
 from __future__ import annotations
 
 from marshmallow import Schema, fields
