@@ -7,7 +7,12 @@ together, so those add up).
 
 On the run's own host a process that no longer exists is dead at once;
 from another host, a run silent for ``LEASE`` is. A run whose row is locked
-by a live transaction is never touched (PostgreSQL: SKIP LOCKED).
+by a live transaction is left for the next look.
+
+On PostgreSQL a killed client's backend outlives it by a moment: it still
+holds the run's row lock until it notices the closed socket and rolls back.
+So the lock is waited for, briefly, rather than skipped: a live import only
+holds it for the commit of one batch.
 """
 from __future__ import annotations
 
@@ -15,13 +20,14 @@ import datetime as dt
 import os
 import socket
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from importers.models import ImportRun
 
 LEASE = dt.timedelta(minutes=15)  # longer than any batch or OAI-PMH page with its retries
+LOCK_WAIT = "3s"
 GONE = "The process running this import stopped before the end (killed or crashed): what it had committed " \
        "is kept, and its counts add up. Import the file again to finish it."
 
@@ -37,15 +43,20 @@ def reap(session: Session, now: dt.datetime) -> int:
     if not dead:
         return 0
     query = select(ImportRun).where(ImportRun.id.in_(dead), ImportRun.status == "running")
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+    postgresql = session.get_bind().dialect.name == "postgresql"
     try:
         with session.begin_nested():
+            if postgresql:
+                # Local to the savepoint: a timeout rolls it back, and with it the setting.
+                session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
+                query = query.with_for_update()
             for run in session.scalars(query):
                 run.status, run.error = "interrupted", GONE
                 run.finished_at = run.heartbeat_at or run.started_at
+            if postgresql:
+                session.execute(text("SET LOCAL lock_timeout = DEFAULT"))
         return len(dead)
-    except OperationalError:  # SQLite busy with a live import's batch: the next look will do it
+    except OperationalError:  # the row stayed locked (SQLite: busy): the next look will do it
         return 0
 
 
