@@ -16,17 +16,26 @@ SQLite database with the real importer, or --db to reuse one), prints:
     load, with the answer cache on and off. The load comes from wrk when it
     is installed (a separate C process, --duration seconds per figure), else
     from Python threads in this process, which take CPU from the server;
+  - p50/p95 over HTTP as the issue's client asks (--http new-connection):
+    --clients clients, each opening a NEW connection per request (connect,
+    ask, read, close: what wrk cannot do), over 16 distinct searches
+    repeated, on the API and on the public page /recherche, against /healthz,
+    rounds interleaved; then one client asking each cached search in turn,
+    against /healthz. The clients run in --client-processes processes of
+    their own, so the bench's interpreter lock is not in their times;
   - peak RSS of this process and of the server's largest process.
 --es-url URL: the same for Elasticsearch (--es-kind opensearch for OpenSearch).
 
 Usage: .venv/bin/python bench/search.py [--skip-loc] [--db PATH] [--rounds N]
        [--clients N] [--requests N] [--duration S] [--workers N] [--threads N] [--no-wrk]
+       [--http {keep-alive,new-connection,both}] [--http-rounds N] [--client-processes N]
        [--skip-http] [--es-url URL]
 """
 from __future__ import annotations
 
 import argparse
 import http.client
+import multiprocessing
 import os
 import resource
 import shutil
@@ -205,7 +214,94 @@ def python_clients(base_url: str, paths: list[str], clients: int, requests: int)
     return f"{figures(samples)}  (Python threads)", statistics.median(samples)
 
 
-def over_http(database_url: str, workdir: Path, env: dict, mix, args) -> None:
+def fresh_connections(base_url: str, paths: list[str], clients: int, per_client: int,
+                      processes: int) -> list[float]:
+    """Latencies (ms) of ``clients`` concurrent clients, each asking
+    ``per_client`` of ``paths`` in turn on a NEW connection every time
+    (connect, request, read, close), as the issue's client does. The clients
+    are threads of ``processes`` processes forked for the purpose."""
+    processes = max(1, min(processes, clients))
+    shares = [list(range(n, clients, processes)) for n in range(processes)]
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        found = pool.starmap(_fresh_clients, [(base_url, paths, offsets, per_client) for offsets in shares])
+    return sum(found, [])
+
+
+def _fresh_clients(base_url: str, paths: list[str], offsets: list[int], per_client: int) -> list[float]:
+    parts = urlsplit(base_url)
+    samples: list[float] = []
+    lock = threading.Lock()
+    start = threading.Barrier(len(offsets))
+
+    def client(offset: int) -> None:
+        mine = []
+        start.wait()
+        for i in range(per_client):
+            began = time.perf_counter()
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+            conn.request("GET", paths[(offset + i) % len(paths)])
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            mine.append((time.perf_counter() - began) * 1000)
+            assert response.status == 200, response.status
+        with lock:
+            samples.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(offset,)) for offset in offsets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return samples
+
+
+def distinct_paths(prefix: str, mix, count: int = 16) -> list[str]:
+    """``count`` distinct searches: the mix's, then its first ones' second pages."""
+    queries = [{"q": text, **{k: v[0] for k, v in filters.items()}} for _, text, filters in mix]
+    extra = [{**query, "page": 2} for query in queries if query["q"]]
+    return [f"{prefix}?{urlencode(query)}" for query in (queries + extra)[:count]]
+
+
+def ratio_line(label: str, samples: list[float], base: list[float]) -> str:
+    return (f"    {label:<22} {figures(samples)}  p95 x{p(samples, 95) / p(base, 95):.2f}, "
+            f"p50 x{statistics.median(samples) / statistics.median(base):.2f} /healthz")
+
+
+def new_connection_load(base: str, mix, args) -> None:
+    """The issue's measurement: a new connection per request under
+    ``--clients`` clients, then one client on cached answers."""
+    targets = {"GET /api/v1/search": distinct_paths("/api/v1/search", mix),
+               "GET /recherche": distinct_paths("/recherche", mix)}
+    for paths in targets.values():  # every answer cached in every worker, as after a few minutes of use
+        fresh_connections(base, paths, max(4, 2 * args.workers), 2 * len(paths), 1)
+    samples: dict[str, list[float]] = {"GET /healthz": []}
+    for _ in range(args.http_rounds):  # interleaved: a neighbour's burst falls on both sides
+        samples["GET /healthz"] += fresh_connections(base, ["/healthz"], args.clients, args.requests,
+                                                     args.client_processes)
+        for label, paths in targets.items():
+            samples.setdefault(label, []).extend(
+                fresh_connections(base, paths, args.clients, args.requests, args.client_processes))
+    healthz = samples.pop("GET /healthz")
+    print(f"   a new connection per request, {args.clients} clients, {len(targets['GET /recherche'])} "
+          f"distinct searches repeated, {args.http_rounds} interleaved rounds:")
+    print(f"    {'GET /healthz':<22} {figures(healthz)}")
+    for label, found in samples.items():
+        print(ratio_line(label, found, healthz))
+    one = {"GET /healthz": []}
+    for _ in range(args.http_rounds):
+        one["GET /healthz"] += fresh_connections(base, ["/healthz"], 1, 10 * args.requests, 1)
+        for label, paths in targets.items():
+            one.setdefault(label, []).extend(fresh_connections(base, paths, 1, 10 * args.requests, 1))
+    healthz = one.pop("GET /healthz")
+    print("   one client, a new connection per request, cached answers:")
+    print(f"    {'GET /healthz':<22} {figures(healthz)}")
+    for label, found in one.items():
+        print(ratio_line(label, found, healthz))
+
+
+def over_http(database_url: str, workdir: Path, env: dict, mix, args, *, keep_alive: bool = True,
+              new_connections: bool = False) -> None:
     paths = [f"/api/v1/search?{urlencode({'q': text, **{k: v[0] for k, v in filters.items()}})}"
              for _, text, filters in mix]
     use_wrk = shutil.which("wrk") and not args.no_wrk
@@ -214,17 +310,20 @@ def over_http(database_url: str, workdir: Path, env: dict, mix, args) -> None:
         # Warm up every worker: its first search opens the index, and each
         # worker keeps an answer cache of its own.
         hammer(base, paths, max(4, 2 * args.workers), 20)
-        if use_wrk:
-            baseline = wrk(base, ["/healthz"], args.clients, args.duration, workdir)
-            searches = wrk(base, paths, args.clients, args.duration, workdir)
-        else:
-            baseline = python_clients(base, ["/healthz"], args.clients, args.requests)
-            searches = python_clients(base, paths, args.clients, args.requests)
+        print(f"  over HTTP, `catalogue serve` with {args.workers} worker process(es) of {args.threads} threads:")
+        if new_connections:
+            new_connection_load(base, mix, args)
+        if keep_alive:
+            if use_wrk:
+                baseline = wrk(base, ["/healthz"], args.clients, args.duration, workdir)
+                searches = wrk(base, paths, args.clients, args.duration, workdir)
+            else:
+                baseline = python_clients(base, ["/healthz"], args.clients, args.requests)
+                searches = python_clients(base, paths, args.clients, args.requests)
+            print(f"   {args.clients} concurrent keep-alive clients:")
+            print(f"    GET /healthz       {baseline[0]}")
+            print(f"    GET /api/v1/search {searches[0]}  x{searches[1] / baseline[1]:.1f} /healthz (medians)")
         rss = [peak_rss_mb(pid) for pid in server_pids(int(urlsplit(base).port))]
-    print(f"  over HTTP, {args.clients} concurrent clients, {args.workers} worker process(es) "
-          f"of {args.threads} threads:")
-    print(f"    GET /healthz       {baseline[0]}")
-    print(f"    GET /api/v1/search {searches[0]}  x{searches[1] / baseline[1]:.1f} /healthz (medians)")
     print(f"    server peak RSS: largest process {max(rss, default=0):.0f} MB, {len(rss)} processes")
 
 
@@ -241,10 +340,14 @@ def collection(name, database_url, workdir, mix, args) -> None:
     print("  " + rebuild(engine, database))
     in_process(engine, mix, args.rounds, lambda: engine.store.connection().execute("SELECT 1").fetchone())
     if not args.skip_http:
+        keep_alive = args.http in ("keep-alive", "both")
         for label, cache in (("answer cache on (default)", "256"), ("answer cache off", "0")):
+            if cache == "0" and not keep_alive:
+                continue
             print(f"  {label}:")
             over_http(database_url, workdir, {"CATALOGUE_SEARCH_PATH": str(path),
-                                              "CATALOGUE_SEARCH_CACHE_SIZE": cache}, mix, args)
+                                              "CATALOGUE_SEARCH_CACHE_SIZE": cache}, mix, args,
+                      keep_alive=keep_alive, new_connections=cache != "0" and args.http != "keep-alive")
     engine.close()
     if args.es_url:
         from search.elastic import make_engine
@@ -280,6 +383,12 @@ def main() -> None:
                         help="threads per worker (default: as `catalogue serve`)")
     parser.add_argument("--no-wrk", action="store_true",
                         help="load from Python threads even if wrk is installed")
+    parser.add_argument("--http", default="both", choices=["keep-alive", "new-connection", "both"],
+                        help="keep-alive clients (wrk), clients opening a new connection per request, or both")
+    parser.add_argument("--http-rounds", type=int, default=2,
+                        help="interleaved rounds of each new-connection figure")
+    parser.add_argument("--client-processes", type=int, default=2,
+                        help="processes the new-connection clients run in")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--es-url", help="also measure this Elasticsearch/OpenSearch cluster")
     parser.add_argument("--es-kind", default="elasticsearch", choices=["elasticsearch", "opensearch"])

@@ -63,14 +63,31 @@ class Context:
         except Exception:  # no schema yet (a failed `catalogue init`): nothing was queued
             return
         if waiting:
-            outbox.drain(self.app)
+            self.index_queued(show_progress=waiting >= PROGRESS_MIN and sys.stderr.isatty())
         try:
             mail.send_due(self.app)
         except Exception:  # the database went away meanwhile: the scheduler sends it
             log.warning("The mail the command queued is left for the scheduler.", exc_info=True)
 
+    def index_queued(self, *, show_progress: bool, label: str = "Indexing") -> int | None:
+        """Index the works queued so far (the outbox), with a progress bar on
+        stderr if ``show_progress``. A command that queues many works (an
+        import) calls it before it ends, so its output says when they are
+        searchable; what remains is drained by ``finish``."""
+        if not show_progress or not outbox.waiting(self.database):
+            return outbox.drain(self.app)
+        bar = click.progressbar(length=1, label=label, file=sys.stderr)
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        with bar:
+            return outbox.drain(self.app, progress=progress)
+
 
 pass_context = click.make_pass_decorator(Context)
+PROGRESS_MIN = 5_000  # works queued from which the drain at the end of a command shows a bar
 
 
 def require_schema(ctx: Context) -> None:

@@ -72,14 +72,18 @@ def waiting(database: Database) -> int:
         return session.scalar(select(func.count()).select_from(ReindexRequest))
 
 
-def on_drain(app, drain: Callable[[], int | None]) -> None:
+def on_drain(app, drain: Callable[..., int | None]) -> None:
     """Register what draining means for ``app`` (the search package does, in
     its ``init_app``): a callable that indexes what waits, logs its own
-    failures and returns how many rows it handled (None on failure)."""
+    failures and returns how many rows it handled (None on failure). It
+    takes an optional ``progress(done, total)`` callback, in works."""
     app.extensions[EXTENSION] = drain
 
 
-def drain(app) -> int | None:
-    """Drain the outbox now if a drain is registered; None when none is."""
+def drain(app, progress: Callable[[int, int], None] | None = None) -> int | None:
+    """Drain the outbox now if a drain is registered; None when none is.
+    ``progress(done, total)`` follows the works indexed (a progress bar)."""
     registered = app.extensions.get(EXTENSION)
-    return registered() if registered is not None else None
+    if registered is None:
+        return None
+    return registered(progress=progress) if progress is not None else registered()

@@ -28,7 +28,8 @@ def init_app(app: Flask) -> None:
         app.config["SEARCH_PATH"] = str(Path(app.config["INSTANCE_DIR"]) / SEARCH_FILE)
     app.extensions["catalogue.search"] = make_engine(app.config)  # connects on first use
     database = app.extensions["catalogue.db"]
-    outbox.on_drain(app, lambda: indexer.drain_quietly(database, app.extensions["catalogue.search"]))
+    outbox.on_drain(app, lambda progress=None: indexer.drain_quietly(
+        database, app.extensions["catalogue.search"], progress=progress))
     app.register_blueprint(views.bp)
     app.register_blueprint(observatory.bp)
     web_api.register(search_api.blp)

@@ -7,10 +7,12 @@ from flask import Flask
 
 from core.web import api, auth, errors, limits, locale, numbers, templating, transaction
 from core.web.csrf import csrf
+from core.web.routing import LazyBuilderRule
 
 
 def init_app(app: Flask) -> None:
     """Wire the edge before the domains register their pages and API."""
+    app.url_rule_class = LazyBuilderRule
     numbers.init_app(app)
     limits.init_app(app)
     csrf.init_app(app)

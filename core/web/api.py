@@ -6,6 +6,7 @@ document an operation's errors."""
 from __future__ import annotations
 
 import math
+import threading
 
 from flask import Flask
 from flask_smorest import Api, Blueprint
@@ -78,8 +79,39 @@ def page_of(item_schema):
 
 
 class CatalogueApi(Api):
+    """flask-smorest's Api, except that an operation is documented when the
+    document is first read rather than when its blueprint is registered:
+    resolving every schema into the document was two thirds of building an
+    app (each test, each worker and each ``catalogue`` command builds one),
+    and only /api/openapi.json and whoever reads ``spec`` need it."""
+
     # flask-smorest documents 422 and default errors with this schema: ours.
     ERROR_SCHEMA = ApiError
+
+    def init_app(self, app, *, spec_kwargs=None):
+        self._undocumented = []
+        self._documenting = threading.Lock()
+        super().init_app(app, spec_kwargs=spec_kwargs)
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, self._app, name, parameters))
+
+    @property
+    def spec(self):
+        if getattr(self, "_undocumented", None):
+            with self._documenting:
+                pending, self._undocumented = self._undocumented, []
+                for blp, app, name, parameters in pending:
+                    blp.register_views_in_doc(self, app, self._spec, name=name, parameters=parameters)
+                    self._spec.tag({"name": name, "description": blp.description})
+        return self._spec
+
+    @spec.setter
+    def spec(self, value):
+        self._spec = value
 
 
 api = CatalogueApi()

@@ -57,6 +57,7 @@ def import_command(ctx: Context, files: tuple[Path, ...], flavour: str, encoding
             report = import_file(ctx.database, path, **options)
             reports.append(report)
             click.echo(json.dumps({key: getattr(report, key) for key in JSON_KEYS}, ensure_ascii=False))
+        _index(ctx, dry_run, show_progress=False)
     else:
         total = sum(path.stat().st_size for path in files)
         with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
@@ -70,6 +71,7 @@ def import_command(ctx: Context, files: tuple[Path, ...], flavour: str, encoding
 
                 reports.append(import_file(ctx.database, path, progress=progress, **options))
                 bar.update(path.stat().st_size - last)
+        _index(ctx, dry_run, show_progress=True)
         for report in reports:
             click.echo(_summary(report, dry_run))
     failed = [r for r in reports if r.status != "finished"]
@@ -77,6 +79,13 @@ def import_command(ctx: Context, files: tuple[Path, ...], flavour: str, encoding
         click.secho(f"The import of {report.file} stopped: {report.error}", fg="red", err=True)
     if failed:
         sys.exit(1)
+
+
+def _index(ctx: Context, dry_run: bool, *, show_progress: bool) -> None:
+    """Make what was imported searchable before the command reports it done
+    (the works wait in the outbox; a big backlog is a bulk load or a rebuild)."""
+    if not dry_run:
+        ctx.index_queued(show_progress=show_progress)
 
 
 JSON_KEYS = ("file", "run", "status", "read", "created", "updated", "unchanged", "held", "rejected",

@@ -13,13 +13,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gzip
-import multiprocessing
 import os
 from collections import deque
 from itertools import islice
 from typing import Iterator
 
-from core.batchwork import relax_gc, relaxed_gc
+from core.batchwork import relax_gc, relaxed_gc, spawn_pool
 from importers.marc import iso2709
 from importers.marc.reader import read_marc
 from importers.services.imports import Incoming, read_stage
@@ -50,7 +49,7 @@ def batches(path, *, encoding: str, flavour: str, size: int,
                 yield _read_here(stream, encoding, flavour, size)
             return
         # spawn: the workers inherit no database connection nor lock.
-        pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker)
+        pool = spawn_pool(workers, f"{__name__}._start_worker")
         try:
             yield _read_in_pool(pool, path, encoding, flavour, size, workers * IN_FLIGHT)
         finally:

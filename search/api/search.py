@@ -6,6 +6,7 @@ from flask import jsonify
 from flask_smorest import Blueprint
 
 from core.web.api import documented
+from search.answers import kept
 from search.api import schemas
 from search.engine import FACETS
 from search.web import search_service
@@ -17,6 +18,7 @@ blp = Blueprint("search_api", __name__, description="Search the catalogue, as vi
 
 
 @blp.route("/search", methods=["GET"])
+@kept("api")
 @blp.arguments(SEARCH_ARGS, location="query")
 @blp.response(200, schemas.SearchResults)
 @blp.doc(security=[])

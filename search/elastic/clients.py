@@ -14,8 +14,16 @@ good at: connection pools, retries, TLS and authentication.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
+
+# Bulk chunks: the clients' default of 500 actions, but at most 10 MB (the
+# clients' default is 100 MB, beyond what Elastic advises for a request).
+BULK_CHUNK = 500
+BULK_CHUNK_BYTES = 10 * 2**20
+BULK_RETRIES = 3
+_PLAIN_MEDIA = re.compile(r"application/(json|x-ndjson)")
 
 
 class SearchServerError(Exception):
@@ -34,6 +42,14 @@ class Transport(Protocol):
                 missing_ok: bool = False) -> dict | None: ...
 
     def bulk(self, lines: Iterable[dict], *, params: Mapping[str, str] | None = None) -> dict: ...
+
+    def streaming_bulk(self, actions: Iterable[dict], *, refresh: str) -> Iterator[tuple[bool, dict]]:
+        """The client's ``helpers.streaming_bulk``: actions in its format
+        ({"_op_type", "_index", "_id", "_source"}) sent in chunks of
+        BULK_CHUNK actions or BULK_CHUNK_BYTES, a chunk refused with 429
+        (the cluster is busy) retried with a growing pause. Yields (ok,
+        {action: result}) per action."""
+        ...
 
     def exists(self, path: str) -> bool:
         """HEAD path: True on 2xx, False on 404."""
@@ -95,6 +111,34 @@ class ElasticsearchTransport(Transport):
         # the client answers HEAD with a boolean body (no error on 404)
         return bool(self._send("HEAD", path, None, None, self._headers(None), True))
 
+    def streaming_bulk(self, actions, *, refresh):
+        from elastic_transport import TransportError
+        from elasticsearch import ApiError, helpers
+
+        self._headers(None)  # the server's major version, once
+        try:
+            yield from helpers.streaming_bulk(
+                self._helper_client(), actions, chunk_size=BULK_CHUNK, max_chunk_bytes=BULK_CHUNK_BYTES,
+                raise_on_error=False, max_retries=BULK_RETRIES, initial_backoff=1, refresh=refresh)
+        except ApiError as error:
+            raise SearchServerError(error.meta.status, str(error.body)[:500]) from error
+        except TransportError as error:
+            raise SearchServerError(None, str(error)) from error
+
+    def _helper_client(self):
+        """The client for ``elasticsearch.helpers``, whose typed ``bulk`` would
+        stamp compatible-with=<client major>: its requests say the server's."""
+        media = self._media(self._major)
+
+        class Compatible(type(self.client)):  # options() copies keep the class
+            def perform_request(self, method, path, *, headers=None, **kwargs):
+                if headers:
+                    headers = {name: _PLAIN_MEDIA.sub(lambda found: media % found.group(1), value)
+                               for name, value in headers.items()}
+                return super().perform_request(method, path, headers=headers, **kwargs)
+
+        return Compatible(_transport=self.client.transport)
+
     def close(self) -> None:
         self.client.close()
 
@@ -130,6 +174,21 @@ class OpenSearchTransport(Transport):
     def exists(self, path):
         # opensearch-py answers HEAD with True/False instead of raising on 404
         return bool(self._send("HEAD", path, None, None, None, True))
+
+    def streaming_bulk(self, actions, *, refresh):
+        from opensearchpy import helpers
+        from opensearchpy.exceptions import ConnectionError as Unreachable
+        from opensearchpy.exceptions import TransportError
+
+        try:
+            yield from helpers.streaming_bulk(
+                self.client, actions, chunk_size=BULK_CHUNK, max_chunk_bytes=BULK_CHUNK_BYTES,
+                raise_on_error=False, max_retries=BULK_RETRIES, initial_backoff=1, refresh=refresh)
+        except Unreachable as error:
+            raise SearchServerError(None, str(error)) from error
+        except TransportError as error:
+            status = error.status_code if isinstance(error.status_code, int) else None
+            raise SearchServerError(status, str(error.info)[:500]) from error
 
     def close(self) -> None:
         self.client.close()

@@ -15,15 +15,13 @@ to it, or the next reindex, removes it.)
 """
 from __future__ import annotations
 
-import itertools
+import contextlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
 from search.elastic import dsl, schema, suggest
 from search.elastic.clients import SearchServerError, Transport
 from search.engine import Completion, SearchRequest, SearchResult
-
-BULK_SIZE = 500
 
 
 class ElasticEngine:
@@ -73,10 +71,14 @@ class ElasticEngine:
 
     def _load(self, index: str, documents: Iterable[dict]) -> int:
         count = 0
-        iterator = iter(documents)
-        while batch := list(itertools.islice(iterator, BULK_SIZE)):
-            self._bulk(index, batch, [], refresh="false", op="create")
-            count += len(batch)
+
+        def actions():
+            nonlocal count
+            for document in documents:
+                count += 1
+                yield _action("create", index, document)
+
+        self._send(actions(), refresh="false")
         return count
 
     def _new_name(self) -> str:
@@ -115,24 +117,40 @@ class ElasticEngine:
         building = self._targets(self.building) or []
         targets = [(self.alias, self.refresh)] + [(name, "false") for name in building]
         for index, refresh in targets:
-            for start in range(0, max(len(documents), len(ids)), BULK_SIZE):
-                self._bulk(index, documents[start:start + BULK_SIZE], ids[start:start + BULK_SIZE],
-                           refresh=refresh)
+            actions = [_action("index", index, document) for document in documents]
+            actions += [{"_op_type": "delete", "_index": index, "_id": str(i)} for i in ids]
+            self._send(actions, refresh=refresh)
 
-    def _bulk(self, index: str, documents: Sequence[dict], ids: Sequence[int], *, refresh: str,
-              op: str = "index") -> None:
-        lines: list[dict] = []
-        for document in documents:
-            lines += [{op: {"_index": index, "_id": str(document["id"])}}, schema.source(document)]
-        lines += [{"delete": {"_index": index, "_id": str(i)}} for i in ids]
-        if not lines:
-            return
-        answer = self.transport.bulk(lines, params={"refresh": refresh})
-        if answer.get("errors"):
-            failed = [item for item in answer["items"] for action, result in item.items()
-                      if result.get("error") and not _harmless(action, result)]
-            if failed:
-                raise SearchServerError(400, f"{len(failed)} bulk actions failed, first: {failed[0]}")
+    def _send(self, actions: Iterable[dict], *, refresh: str) -> None:
+        """Through the client's bulk helper; raise if an action failed (but
+        for the harmless failures)."""
+        failed = [item for ok, item in self.transport.streaming_bulk(actions, refresh=refresh) if not ok
+                  for action, result in item.items() if not _harmless(action, result)]
+        if failed:
+            raise SearchServerError(400, f"{len(failed)} bulk actions failed, first: {failed[0]}")
+
+    @contextlib.contextmanager
+    def loading(self):
+        """For a big drain (search.indexer): the live index stops refreshing
+        while it loads, writes wait for no refresh, and one refresh at the end
+        shows it all. The interval set before is put back; "-1" found there is
+        a concurrent load's, put back to the server's default."""
+        names = self._targets(self.alias) or []
+        saved = {}
+        for name in names:
+            answer = self.transport.request("GET", f"/{name}/_settings/index.refresh_interval") or {}
+            value = answer.get(name, {}).get("settings", {}).get("index", {}).get("refresh_interval")
+            saved[name] = None if value == "-1" else value
+            self.transport.request("PUT", f"/{name}/_settings", {"index": {"refresh_interval": "-1"}})
+        refresh, self.refresh = self.refresh, "false"
+        try:
+            yield
+        finally:
+            self.refresh = refresh
+            for name in names:
+                self.transport.request("PUT", f"/{name}/_settings", {"index": {"refresh_interval": saved[name]}},
+                                       missing_ok=True)
+                self.transport.request("POST", f"/{name}/_refresh", missing_ok=True)
 
     # -- reads -------------------------------------------------------------
 
@@ -162,6 +180,10 @@ class ElasticEngine:
 
     def close(self) -> None:
         self.transport.close()
+
+
+def _action(op: str, index: str, document: dict) -> dict:
+    return {"_op_type": op, "_index": index, "_id": str(document["id"]), "_source": schema.source(document)}
 
 
 def _harmless(action: str, result: dict) -> bool:

@@ -17,7 +17,6 @@ from search.embedded import build, dense, spelling
 from search.embedded.cache import MISSING, ResultCache
 from search.embedded.facets import Snapshot
 from search.embedded.matching import highlight_terms
-from search.embedded.rows import Analyser
 from search.embedded.searching import RANK_LIMIT, evaluate
 from search.embedded.store import COLUMNS, Store
 from search.engine import SORTS, Completion, Hit, SearchRequest, SearchResult
@@ -66,20 +65,26 @@ class EmbeddedEngine:
     def index(self, documents: Sequence[dict]) -> None:
         if not documents:
             return
-        analyser, changes = Analyser(), []
+        # The last copy of a document given twice wins, as if indexed one after the other.
+        documents = list({int(document["id"]): document for document in documents}.values())
+        fts, docs, completions, terms = build.analyse(documents)  # the rebuild's analysis and rows
         with self.store.writing() as conn:
-            for document in documents:
-                rows = analyser.rows(document)
-                changes.append((rows.id, _columns(conn, rows.id), dict(zip(COLUMNS, rows.fts))))
-                _remove(conn, rows.id)
-                conn.execute(f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})",
-                             (rows.id, *rows.fts))
-                conn.execute("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", rows.doc)
-                conn.executemany("INSERT INTO completions VALUES (?, ?, ?, ?)", rows.completions)
-                conn.executemany("INSERT INTO vocab VALUES (?, ?, 1) ON CONFLICT (word) DO UPDATE "
-                                 "SET freq = freq + 1", rows.words.items())
+            ids = [row[0] for row in fts]
+            # Only documents already indexed have rows to remove (an import's are new): one query.
+            known = {row[0] for part in range(0, len(ids), 500) for row in conn.execute(
+                f"SELECT id FROM docs WHERE id IN ({','.join('?' * len(ids[part:part + 500]))})",
+                ids[part:part + 500])}
+            changes = [(row[0], _columns(conn, row[0]) if row[0] in known else {}, dict(zip(COLUMNS, row[1:])))
+                       for row in fts]
+            for doc_id in known:
+                _remove(conn, doc_id)
+            conn.executemany(build.FTS_INSERT, fts)
+            conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", docs)
+            conn.executemany("INSERT INTO completions VALUES (?, ?, ?, ?)", completions)
+            conn.executemany("INSERT INTO vocab VALUES (?, ?, ?) ON CONFLICT (word) DO UPDATE "
+                             "SET freq = freq + excluded.freq", build.vocabulary(docs, terms))
             dense.update(conn, changes)
-            _log_changes(conn, [int(d["id"]) for d in documents])
+            _log_changes(conn, ids)
 
     def delete(self, ids: Sequence[int]) -> None:
         if not ids:
@@ -162,6 +167,14 @@ class EmbeddedEngine:
 
     def count(self) -> int:
         return self.store.connection().execute("SELECT count(*) FROM docs").fetchone()[0]
+
+    def state(self) -> tuple[str, int]:
+        """The index's state: its generation and change sequence, as every
+        process sees them. Any write changes it; it never comes back. An
+        answer computed after reading it is at least as new (search.answers)."""
+        conn = self.store.connection()
+        seq = conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
+        return self.store.generation().name, seq
 
     def warm(self) -> None:
         """Load the facet snapshot (about a second at 100,000 records)."""

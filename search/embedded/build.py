@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
-from core.batchwork import relax_gc, relaxed_gc
+from core.batchwork import relax_gc, relaxed_gc, spawn_pool
 from search.embedded.rows import Analyser
 from search.embedded.store import COLUMNS, bulk_pragmas
 
@@ -30,7 +30,7 @@ BATCH = 1_000  # documents per task, and per write transaction
 PARALLEL_MIN = 5 * BATCH  # fewer documents than this: done in this process
 IN_FLIGHT = 2  # batches queued per worker
 
-_FTS = f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
+FTS_INSERT = f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
 
 
 def default_workers() -> int:
@@ -88,12 +88,19 @@ def analyse(documents: list[dict]) -> tuple[list[tuple], list[tuple], list[tuple
     return fts, docs, completions, words
 
 
+def vocabulary(docs: list[tuple], terms: dict[str, str]) -> list[tuple[str, str, int]]:
+    """(folded word, its term, how many of the documents have it) for a
+    batch's docs rows and words (analyse's last two values)."""
+    counts: Counter[str] = Counter(" ".join([doc[6] for doc in docs]).split())  # counted in C
+    return [(word, terms[word], n) for word, n in counts.items()]
+
+
 def _write(conn: sqlite3.Connection, fts: list[tuple], docs: list[tuple], completions: list[tuple],
            words: dict[str, str]) -> tuple[int, Counter[str], dict[str, str]]:
     """Write one batch's rows in one transaction. Returns (how many
     documents, folded word -> how many of them have it, folded word -> term)."""
     conn.execute("BEGIN")
-    conn.executemany(_FTS, fts)
+    conn.executemany(FTS_INSERT, fts)
     conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", docs)
     conn.executemany("INSERT INTO completions VALUES (?, ?, ?, ?)", completions)
     conn.execute("COMMIT")
@@ -113,7 +120,9 @@ def _in_workers(file: Path, batches: Iterator[list[dict]], workers: int) -> Iter
     # spawn: the workers inherit no database connection nor lock.
     context = multiprocessing.get_context("spawn")
     turn, next_seq = context.Condition(), context.Value("q", 0, lock=False)
-    pool = context.Pool(workers, initializer=_start_worker, initargs=(str(file), turn, next_seq))
+    # The workers need plain modules, not the packages' __init__ (the web application).
+    pool = spawn_pool(workers, f"{__name__}._start_worker", (str(file), turn, next_seq),
+                      bare=("search", "search.embedded"))
     try:
         pending: deque = deque()
         for seq, batch in enumerate(batches):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from catalogue.models import Record
 from core.web.helpers import pagination
 from core.web.transaction import db_session
+from search.answers import kept
 from search.engine import FACETS, SORTS
 from search.portals import PortalService
 from search.views import bp, link
@@ -29,6 +30,7 @@ def chosen_filters() -> dict[str, list[str]]:
 
 
 @bp.route("/recherche")
+@kept("page", localised=True)
 def search():
     return _results(None)
 
