@@ -90,8 +90,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CATALOGUE_SEARCH_PATH", None,
             f"File of the embedded search index. Default: `{SEARCH_FILE}` in the instance folder."),
     Setting("CATALOGUE_SEARCH_CACHE_SIZE", str(SEARCH_CACHE_SIZE),
-            "Answers the embedded engine, and lookups of the concepts a query names the search service, "
-            "keep per process for repeated searches (0: none)."),
+            "Answers the embedded engine, visitors' answers as sent (API and results page), and lookups of "
+            "the concepts a query names the search service, keep per process for repeated searches (0: none)."),
     Setting("CATALOGUE_SEARCH_DRAIN_SECONDS", "60",
             "How often `catalogue scheduler` indexes the works still waiting in the search outbox, in seconds."),
     Setting("CATALOGUE_SITE_URL", "http://127.0.0.1:5000",
