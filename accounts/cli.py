@@ -52,7 +52,7 @@ def add(ctx, username, role, pole, display_name, email, password_stdin):
     password = _password(password_stdin)
     user = _run(ctx, lambda s: s.create(username, password, role, display_name=display_name, pole=pole,
                                         email=email))
-    click.echo(f"Account {user.username} created ({user.role.value}).")
+    click.echo(ctx.gettext("Account %(username)s created (%(role)s).", username=user.username, role=user.role.value))
 
 
 @users.command("set-email")
@@ -62,8 +62,9 @@ def add(ctx, username, role, pole, display_name, email, password_stdin):
 def set_email(ctx, username, email):
     """Set where an account's notifications are mailed (without EMAIL: the inbox only)."""
     user = _run(ctx, lambda s: s.set_email(username, email))
-    click.echo(f"Notifications of {user.username} go to {user.email}." if user.email
-               else f"Notifications of {user.username} stay in the inbox.")
+    click.echo(ctx.gettext("Notifications of %(username)s go to %(email)s.", username=user.username, email=user.email)
+               if user.email else
+               ctx.gettext("Notifications of %(username)s stay in the inbox.", username=user.username))
 
 
 @users.command("list")
@@ -71,9 +72,9 @@ def set_email(ctx, username, email):
 def list_(ctx):
     """List staff accounts."""
     for user in _run(ctx, lambda s: s.list()):
-        state = "" if user.active else " [disabled]"
+        state = "" if user.active else " [" + ctx.gettext("disabled") + "]"
         if user.locked_until is not None and user.locked_until > utcnow():
-            state += " [locked]"
+            state += " [" + ctx.gettext("locked") + "]"
         pole = f" ({user.pole.value})" if user.pole else ""
         email = f" <{user.email}>" if user.email else ""
         click.echo(f"{user.username:20} {user.role.value:14}{pole} {user.display_name}{email}{state}")
@@ -87,7 +88,7 @@ def list_(ctx):
 def set_role(ctx, username, role, pole):
     """Change an account's role."""
     user = _run(ctx, lambda s: s.set_role(username, role, pole))
-    click.echo(f"{user.username} is now {user.role.value}.")
+    click.echo(ctx.gettext("%(username)s is now %(role)s.", username=user.username, role=user.role.value))
 
 
 @users.command("reset-password")
@@ -99,7 +100,8 @@ def reset_password(ctx, username, generate, password_stdin):
     """Set a new password and unlock the account; its open sessions end."""
     password = secrets.token_urlsafe(12) if generate else _password(password_stdin)
     _run(ctx, lambda s: s.set_password(username, password))
-    click.echo(f"Password of {username} changed." + (f" New password: {password}" if generate else ""))
+    click.echo(ctx.gettext("Password of %(username)s changed.", username=username)
+               + (" " + ctx.gettext("New password: %(password)s", password=password) if generate else ""))
 
 
 @users.command("disable")
@@ -108,7 +110,7 @@ def reset_password(ctx, username, generate, password_stdin):
 def disable(ctx, username):
     """Disable an account (it can no longer log in or use its tokens)."""
     _run(ctx, lambda s: s.set_active(username, False))
-    click.echo(f"{username} disabled.")
+    click.echo(ctx.gettext("%(username)s disabled.", username=username))
 
 
 @users.command("enable")
@@ -117,7 +119,7 @@ def disable(ctx, username):
 def enable(ctx, username):
     """Enable a disabled account."""
     _run(ctx, lambda s: s.set_active(username, True))
-    click.echo(f"{username} enabled.")
+    click.echo(ctx.gettext("%(username)s enabled.", username=username))
 
 
 @users.command("token")
@@ -136,4 +138,4 @@ def token(ctx, username, name):
 def revoke_token(ctx, prefix):
     """Revoke an API token, given its first 12 characters."""
     _run(ctx, lambda s: s.revoke_token(prefix))
-    click.echo(f"Token {prefix}… revoked.")
+    click.echo(ctx.gettext("Token %(prefix)s… revoked.", prefix=prefix))

@@ -51,9 +51,11 @@ def rollover(ctx: Context, from_year: int | None, to_year: int | None, percent: 
         click.echo(json.dumps({"from": from_year, "to": to_year, **report}))
         return
     if not report["opened"] and not report["kept"]:
-        click.echo(f"No fund is open for {from_year}: nothing to roll over.")
-    click.echo(f"Funds {to_year}: {len(report['opened'])} opened ({', '.join(report['opened']) or '-'}), "
-               f"{len(report['kept'])} already open. {report['moved']} accepted proposals carried over.")
+        click.echo(ctx.gettext("No fund is open for %(year)s: nothing to roll over.", year=from_year))
+    click.echo(ctx.gettext("Funds %(year)s: %(opened)s opened (%(codes)s), %(kept)s already open. "
+                           "%(moved)s accepted proposals carried over.", year=to_year,
+                           opened=len(report["opened"]), codes=", ".join(report["opened"]) or "-",
+                           kept=len(report["kept"]), moved=report["moved"]))
 
 
 @acquisitions.group()
@@ -77,7 +79,7 @@ def export_proposals(ctx: Context, statuses: tuple[str, ...], output: Path | Non
             query = query.where(Proposal.status.in_([ProposalStatus(s) for s in statuses]))
         rows = [_proposal_row(p) for p in session.scalars(query)]
     _write(output, PROPOSAL_COLUMNS, rows)
-    click.echo(f"{len(rows)} proposals exported.", err=True)
+    click.echo(ctx.ngettext("%(num)s proposal exported.", "%(num)s proposals exported.", len(rows)), err=True)
 
 
 @export.command("spending")
@@ -95,7 +97,7 @@ def export_spending(ctx: Context, year: int | None, output: Path | None):
                  "spent": f.spent, "remaining": f.remaining}
                 for y in ([year] if year else sorted(budgets.years())) for f in budgets.figures(y)]
     _write(output, SPENDING_COLUMNS, rows)
-    click.echo(f"{len(rows)} funds exported.", err=True)
+    click.echo(ctx.ngettext("%(num)s fund exported.", "%(num)s funds exported.", len(rows)), err=True)
 
 
 def _proposal_row(p: Proposal) -> dict:

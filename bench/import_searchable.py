@@ -9,9 +9,10 @@ progress bars start. Then checks the file is searchable: the
 outbox is empty and `catalogue search` counts every imported work. In the
 same run, each time, pymarc's bare parse of the same file
 (pymarc.MARCReader over it); prints the medians of --runs and their ratio
-(target: whole command <= 2.5 x the bare parse), and the peak RSS of the
+(target: whole command <= 2.5 x the bare parse), the peak RSS of the
 command's process tree (the command and its worker processes, sampled every
-20 ms).
+20 ms) and its CPU time (user + sys of the command and its reaped workers):
+on a busy machine the CPU time says more than the wall time.
 
 The default file holds records 1 to 20,000 of
 ../shared/data/marc21-loc-booksall-2016-100k (written once, decompressed,
@@ -27,6 +28,7 @@ import gzip
 import json
 import os
 import re
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -106,6 +108,7 @@ def whole_command(path: Path, tree: Path | None = None) -> dict:
         subprocess.run([*command, "init"], env=env, check=True, capture_output=True)
         peak, marks = 0.0, {}
         started = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         # Without --json the command labels its progress bars on stderr (once each when it is not a
         # terminal): "Importing" once started, "Indexing" once the import is done.
         process = subprocess.Popen([*command, "import", str(path)], env=env, stdout=subprocess.PIPE,
@@ -128,6 +131,8 @@ def whole_command(path: Path, tree: Path | None = None) -> dict:
         out = process.stdout.read()
         process.wait()
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its reaped workers
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         done.set()
         for thread in threads:
             thread.join()
@@ -145,7 +150,13 @@ def whole_command(path: Path, tree: Path | None = None) -> dict:
                                           capture_output=True).stdout)["total"]
     if queued or found != works or works != created:
         sys.exit(f"not searchable: {queued} queued, {found} found, {works} works, {created} created")
-    return {"seconds": seconds, "peak": peak, "read": read, "created": created, "phases": phases}
+    return {"seconds": seconds, "peak": peak, "read": read, "created": created, "phases": phases, "cpu": cpu}
+
+
+def describe(result: dict) -> str:
+    """Phases, and the CPU time of the process tree (user + sys) against the wall time."""
+    phases = ", ".join(f"{name} {value:.2f} s" for name, value in result["phases"].items())
+    return f"{phases}; CPU {result['cpu']:.2f} s ({result['cpu'] / result['seconds']:.2f} CPUs busy on average)"
 
 
 def main() -> None:
@@ -168,9 +179,8 @@ def main() -> None:
         result = whole_command(path)
         commands.append(result["seconds"])
         parses.append(parse_seconds)
-        phases = ", ".join(f"{name} {value:.2f} s" for name, value in result["phases"].items())
         print(f"run {run}: whole command {result['seconds']:.2f} s for {result['read']} records "
-              f"({result['created']} created, all searchable; {phases}), peak RSS of the process tree "
+              f"({result['created']} created, all searchable; {describe(result)}), peak RSS of the process tree "
               f"{result['peak']:.0f} MB; pymarc bare parse of {parsed} records {parse_seconds:.2f} s; "
               f"ratio {result['seconds'] / parse_seconds:.2f}; load average {os.getloadavg()[0]:.2f}",
               flush=True)
@@ -178,7 +188,7 @@ def main() -> None:
             other = whole_command(path, args.tree)
             others.append(other["seconds"])
             print(f"       {args.tree}: whole command {other['seconds']:.2f} s "
-                  f"(ratio {other['seconds'] / parse_seconds:.2f})", flush=True)
+                  f"(ratio {other['seconds'] / parse_seconds:.2f}; {describe(other)})", flush=True)
     command, parse = statistics.median(commands), statistics.median(parses)
     print(f"median over {args.runs} run(s): whole command {command:.2f} s, bare parse {parse:.2f} s, "
           f"ratio {command / parse:.2f} (target <= 2.5)", flush=True)

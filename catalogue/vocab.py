@@ -11,7 +11,7 @@ from core.i18n import N_
 from core.vocab import Pole, Vocabulary
 
 __all__ = ["Audience", "Condition", "ContributorRole", "Disposal", "DocumentType", "FIELD_LABELS", "ItemStatus", "LANGUAGES",
-           "Library", "Origin", "Pole", "SubscriptionStatus", "Vocabulary"]
+           "language_label", "Library", "Origin", "Pole", "SubscriptionStatus", "Vocabulary"]
 
 
 class DocumentType(Vocabulary):
@@ -115,6 +115,13 @@ LANGUAGES: dict[str, str] = {
 }
 
 
+def language_label(code: str, translate) -> str:
+    """A language's name in the reader's language ("fre" -> "Français"), or the
+    code itself when the list above does not name it. ``translate`` is the
+    edge's gettext. Babel knows ISO 639-1 codes, not MARC's 639-2/B ones."""
+    return translate(LANGUAGES[code]) if code in LANGUAGES else code
+
+
 # Names of fields as shown in the audit trail and in version conflicts.
 FIELD_LABELS: dict[str, str] = {
     "title": N_("Title"), "subtitle": N_("Subtitle"), "responsibility": N_("Statement of responsibility"),
@@ -128,5 +135,5 @@ FIELD_LABELS: dict[str, str] = {
     "location": N_("Location"), "status": N_("Status"), "acquired_on": N_("Acquisition date"),
     "price": N_("Price (€)"), "condition": N_("Condition"), "public_note": N_("Public note"),
     "use_count": N_("Uses"), "withdrawn_at": N_("Withdrawn on"), "withdrawal_reason": N_("Reason for withdrawal"),
-    "disposal": N_("Disposal"),
+    "disposal": N_("Disposal"), "descriptors": N_("Descriptors"),
 }

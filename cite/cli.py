@@ -64,18 +64,22 @@ def init(ctx: Context):
     migrate.upgrade(ctx.database)
     after = migrate.current_revision(ctx.database)
     if before == after:
-        click.echo(f"Schema already up to date (revision {after}) at {_redacted(ctx.database.url)}.")
+        click.echo(ctx.gettext("Schema already up to date (revision %(revision)s) at %(database)s.", revision=after,
+                               database=_redacted(ctx.database.url)))
     else:
-        click.echo(f"Schema upgraded from {before or 'empty'} to {after} at {_redacted(ctx.database.url)}.")
+        click.echo(ctx.gettext("Schema upgraded from %(before)s to %(after)s at %(database)s.",
+                               before=before or ctx.gettext("empty"), after=after,
+                               database=_redacted(ctx.database.url)))
     with ctx.database.transaction() as session:
         added = install_defaults(session)
     if added:
-        click.echo(f"{added} default weeding rules installed (see `catalogue weeding rules`).")
+        click.echo(ctx.ngettext("%(num)s default weeding rule installed (see `catalogue weeding rules`).",
+                                "%(num)s default weeding rules installed (see `catalogue weeding rules`).", added))
     try:
         ctx.app.extensions["catalogue.search"].ensure_ready()
     except Exception as error:  # the cluster is down or refuses: the database is ready all the same
-        click.secho(f"The search index could not be prepared ({error}); run `catalogue reindex` "
-                    "once the search engine answers.", fg="yellow", err=True)
+        click.secho(ctx.gettext("The search index could not be prepared (%(error)s); run `catalogue reindex` "
+                                "once the search engine answers.", error=error), fg="yellow", err=True)
 
 
 @main.command()
@@ -97,10 +101,12 @@ def serve(ctx: Context, host: str, port: int, workers: int | None, threads: int 
     try:
         server.ensure_free(host, port)
     except OSError as error:
-        raise click.ClickException(f"Cannot listen on {host}:{port}: {error.strerror or error}. "
-                                   "Is another server running there? Choose another --port.") from error
-    click.echo(f"Serving on http://{host}:{port} with {workers} worker process(es) of {threads} threads "
-               "(Ctrl+C to stop).")
+        raise click.ClickException(ctx.gettext(
+            "Cannot listen on %(host)s:%(port)s: %(error)s. Is another server running there? Choose another --port.",
+            host=host, port=port, error=error.strerror or error)) from error
+    click.echo(ctx.gettext("Serving on http://%(host)s:%(port)s with %(workers)s worker process(es) of "
+                           "%(threads)s threads (Ctrl+C to stop).", host=host, port=port, workers=workers,
+                           threads=threads))
     # Each worker writes its own observatory counts when it stops (cite.server).
     server.serve(create_app, host=host, port=port, workers=workers, threads=threads,
                  log_level=ctx.app.config["LOG_LEVEL"])
@@ -121,17 +127,21 @@ def demo(ctx: Context, accounts: bool):
             fail(error)
     # Indexed now, not only when the command ends: the demo is searchable once it says so.
     drain_quietly(ctx.database, ctx.app.extensions["catalogue.search"])
-    click.echo(f"Demo thesaurus: {report.concepts} concepts added.")
-    click.echo(f"Demo collection: {report.created} works created, {report.skipped} already present, "
-               f"{report.items} items.")
-    click.echo(f"Demo portals: {report.portals} created (see /portails/).")
-    click.echo(f"Demo acquisitions: {report.proposals} proposals, {report.funds} funds, {report.orders} orders.")
-    click.echo(f"Demo use history: {report.uses} uses over three years (target {report.uses_per_year} a year: "
-               "the real centre's 103,000 for 4,000 works, scaled to the demo's copies).")
+    say = ctx.gettext
+    click.echo(say("Demo thesaurus: %(concepts)s concepts added.", concepts=report.concepts))
+    click.echo(say("Demo collection: %(created)s works created, %(skipped)s already present, %(items)s items.",
+                   created=report.created, skipped=report.skipped, items=report.items))
+    click.echo(say("Demo portals: %(portals)s created (see /portails/).", portals=report.portals))
+    click.echo(say("Demo acquisitions: %(proposals)s proposals, %(funds)s funds, %(orders)s orders.",
+                   proposals=report.proposals, funds=report.funds, orders=report.orders))
+    click.echo(say("Demo use history: %(uses)s uses over three years (target %(per_year)s a year: the real "
+                   "centre's 103,000 for 4,000 works, scaled to the demo's copies).", uses=report.uses,
+                   per_year=report.uses_per_year))
     if report.rules:
-        click.echo(f"Default weeding rules: {report.rules} added.")
+        click.echo(say("Default weeding rules: %(rules)s added.", rules=report.rules))
     if report.accounts:
-        click.echo(f"Demo staff accounts (password: {DEMO_PASSWORD}): " + ", ".join(report.accounts))
+        click.echo(say("Demo staff accounts (password: %(password)s): %(accounts)s", password=DEMO_PASSWORD,
+                       accounts=", ".join(report.accounts)))
 
 
 @main.command()
@@ -153,11 +163,12 @@ def scheduler(ctx: Context):
             except ValueError as error:
                 raise click.UsageError(f"CATALOGUE_HARVEST_CRON: {error}") from None
             if config["HARVEST_URL"]:
-                click.echo(f"Harvesting {config['HARVEST_URL']} on \"{config['HARVEST_CRON']}\" "
-                           f"({config['BABEL_DEFAULT_TIMEZONE']}).")
+                click.echo(ctx.gettext("Harvesting %(url)s on \"%(cron)s\" (%(timezone)s).", url=config["HARVEST_URL"],
+                                       cron=config["HARVEST_CRON"], timezone=config["BABEL_DEFAULT_TIMEZONE"]))
             else:
-                click.echo("No harvest: CATALOGUE_HARVEST_URL is not set.")
-            click.echo(f"Search index kept current every {config['SEARCH_DRAIN_SECONDS']} s. Ctrl+C to stop.")
+                click.echo(ctx.gettext("No harvest: CATALOGUE_HARVEST_URL is not set."))
+            click.echo(ctx.gettext("Search index kept current every %(seconds)s s. Ctrl+C to stop.",
+                                   seconds=config["SEARCH_DRAIN_SECONDS"]))
             try:
                 runner.start()
             except (KeyboardInterrupt, SystemExit):
@@ -165,7 +176,7 @@ def scheduler(ctx: Context):
                     runner.shutdown(wait=False)
     except (KeyboardInterrupt, SystemExit):
         pass  # stopped while waiting for the lock
-    click.echo("Scheduler stopped.")
+    click.echo(ctx.gettext("Scheduler stopped."))
 
 
 def _say_waiting() -> None:

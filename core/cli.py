@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 
 import click
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from core import errors, mail, outbox
 from core.i18n import render
@@ -48,9 +48,26 @@ class Context:
         self._used = True
         return self.app.extensions["catalogue.db"]
 
+    def gettext(self, message: str, **params) -> str:
+        """``message`` (an English message id) in the CLI's one language: the
+        one CATALOGUE_DEFAULT_LOCALE names, as for the findings and errors
+        that services report."""
+        with self.app.app_context():
+            return gettext(message, **params)
+
+    def ngettext(self, singular: str, plural: str, num: int, **params) -> str:
+        with self.app.app_context():
+            return ngettext(singular, plural, num, **params)
+
+    @property
+    def locale(self) -> str:
+        """The CLI's language (CATALOGUE_DEFAULT_LOCALE)."""
+        return self.app.config.get("BABEL_DEFAULT_LOCALE") or "fr"
+
     def require_schema(self) -> None:
         if not self._schema_is_current(self.database):
-            raise click.ClickException("The database schema is missing or outdated: run `catalogue init` first.")
+            raise click.ClickException(self.gettext(
+                "The database schema is missing or outdated: run `catalogue init` first."))
 
     def finish(self) -> None:
         """When the command ends: index the works it queued and send the mail

@@ -42,7 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CATALOGUE_MAX_REQUEST_KB", "2048",
             "The largest request body accepted, in kilobytes: a larger one answers 413."),
     Setting("CATALOGUE_DEFAULT_LOCALE", "fr",
-            "Interface language when the browser asks for none we have (`fr` or `en`)."),
+            "Interface language when the browser asks for none we have, and the language of the "
+            "command line (`fr` or `en`)."),
     Setting("CATALOGUE_TIMEZONE", "Europe/Paris",
             "Time zone in which dates and times are shown (stored times are UTC)."),
     Setting("CATALOGUE_SQLITE_BUSY_TIMEOUT_MS", str(SQLITE_BUSY_TIMEOUT_MS),

@@ -3,6 +3,14 @@
 Services and models never import Flask, so they mark user-facing strings with
 ``N_`` (extracted by Babel, translated at the web or CLI edge with ``gettext``).
 """
+from __future__ import annotations
+
+from pathlib import Path
+
+# The compiled catalogues ship with the application root (cite/), where
+# Flask-Babel finds them; code that translates without Flask (thesaurus
+# findings, given in both languages) reads them from here.
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "cite" / "translations"
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext convention

@@ -11,9 +11,11 @@ this floor only knows that one is wanted.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import Integer, String, func, insert, select, update
+from sqlalchemy import Integer, String, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import Base, Database, UTCDateTime, utcnow
@@ -54,16 +56,30 @@ def mark_record_ids(session: Session, record_ids: Iterable[int], reason: str, *,
     session.info["reindex"] = True
     now = now or utcnow()
     reason = reason[:64]
-    waiting: set[int] = set()
-    for part in chunks(record_ids):
-        waiting.update(session.scalars(select(ReindexRequest.record_id).where(ReindexRequest.record_id.in_(part))))
-        session.execute(update(ReindexRequest).where(ReindexRequest.record_id.in_(part))
-                        .values(requested_at=now, reason=reason), execution_options={"synchronize_session": False})
-    fresh = [{"record_id": record_id, "requested_at": now, "reason": reason}
-             for record_id in sorted(record_ids - waiting)]
-    if fresh:
-        session.execute(insert(ReindexRequest), fresh)
+    # One upsert (SQLite and PostgreSQL both have ON CONFLICT) handed to the
+    # driver: no SELECT of the rows waiting, no UPDATE with an IN list, no
+    # per-row work by the ORM, which cost an import batch more than its records.
+    connection = session.connection()
+    sql, order, stamp = _upsert(connection.dialect)
+    at = stamp(now)
+    rows = [{"record_id": record_id, "requested_at": at, "reason": reason} for record_id in sorted(record_ids)]
+    if order is not None:  # positional parameters (SQLite)
+        rows = [tuple(row[name] for name in order) for row in rows]
+    connection.exec_driver_sql(sql, rows)
     return len(record_ids)
+
+
+@functools.lru_cache(maxsize=4)
+def _upsert(dialect):
+    """(SQL, parameter order or None, converter of the timestamp) of the upsert."""
+    table = ReindexRequest.__table__
+    statement = (postgresql.insert if dialect.name == "postgresql" else sqlite.insert)(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.record_id],
+        set_={"requested_at": statement.excluded.requested_at, "reason": statement.excluded.reason})
+    compiled = statement.compile(dialect=dialect, column_keys=["record_id", "requested_at", "reason"])
+    processor = table.c.requested_at.type.dialect_impl(dialect).bind_processor(dialect)
+    return str(compiled), compiled.positiontup, processor or (lambda value: value)
 
 
 def waiting(database: Database) -> int:

@@ -15,12 +15,17 @@ from pathlib import Path
 
 from flask import Flask
 
+from catalogue import changes
+from catalogue.vocab import Audience, DocumentType, Library
 from core import outbox
 from core.config import SEARCH_FILE
+from core.i18n import N_
+from core.vocab import Pole
 from core.web import api as web_api
 from search import cli, indexer, jobs, observatory, views
 from search.api import search as search_api
 from search.engine import make_engine
+from search.labels import AVAILABILITY, FACET_TITLES, PORTAL_FIELD_LABELS
 
 
 def init_app(app: Flask) -> None:
@@ -31,6 +36,9 @@ def init_app(app: Flask) -> None:
     outbox.on_drain(app, lambda progress=None: indexer.drain_quietly(
         database, app.extensions["catalogue.search"], progress=progress))
     app.register_blueprint(views.bp)
+    changes.describe("portal", N_("Portal"), fields={**FACET_TITLES, **PORTAL_FIELD_LABELS},
+                     codes={"pole": Pole, "document_type": DocumentType, "audience": Audience,
+                            "library": Library, "availability": AVAILABILITY})
     app.register_blueprint(observatory.bp)
     web_api.register(search_api.blp)
     app.cli.add_command(cli.reindex)

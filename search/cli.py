@@ -21,7 +21,8 @@ def reindex(ctx: Context):
     engine = ctx.app.extensions["catalogue.search"]
     started = time.perf_counter()
     count = rebuild(ctx.database, engine)
-    click.echo(f"Search index rebuilt ({engine.name}): {count} works in {time.perf_counter() - started:.1f} s.")
+    click.echo(ctx.gettext("Search index rebuilt (%(engine)s): %(count)s works in %(seconds).1f s.", engine=engine.name,
+                           count=count, seconds=time.perf_counter() - started))
 
 
 def _filter(ctx, param, values: tuple[str, ...]) -> dict[str, list[str]]:
@@ -65,13 +66,14 @@ def search(ctx: Context, query: tuple[str, ...], filters, sort: str, page: int, 
             "concepts": [{"id": c.id, "label": c.label} for c in found.concepts],
         }, ensure_ascii=False))
         return
-    click.echo(f"{result.total} works found.")
+    click.echo(ctx.ngettext("%(num)s work found.", "%(num)s works found.", result.total))
     if found.concepts:
-        click.echo("Including the works indexed with: " + "; ".join(c.label for c in found.concepts))
+        click.echo(ctx.gettext("Including the works indexed with: %(concepts)s",
+                               concepts="; ".join(c.label for c in found.concepts)))
     for hit in result.hits:
         click.echo(f"{hit.id:>8}  {hit.title}")
     if found.suggestion:
-        click.echo(f"Did you mean: {found.suggestion}")
+        click.echo(ctx.gettext("Did you mean: %(suggestion)s", suggestion=found.suggestion))
     for name, values in result.facets.items():
         if values:
             click.echo(f"{name}: " + ", ".join(f"{v.value} ({v.count})" for v in values))

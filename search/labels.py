@@ -6,7 +6,7 @@ the edge's gettext, so this module stays free of Flask.
 """
 from __future__ import annotations
 
-from catalogue.vocab import LANGUAGES, Audience, DocumentType, Library
+from catalogue.vocab import Audience, DocumentType, Library, language_label
 from core.i18n import N_
 from core.vocab import Pole
 
@@ -36,9 +36,19 @@ def value_label(facet: str, value: str, translate) -> str:
     if facet == "availability":
         return translate(AVAILABILITY[value]) if value in AVAILABILITY else value
     if facet == "language":
-        return translate(LANGUAGES[value]) if value in LANGUAGES else value
+        return language_label(value, translate)
     if facet == "year_range" and value.startswith("<"):
         return translate(N_("Before %(year)s")) % {"year": value[1:]}
     if facet == "year_range":
         return value.replace("-", "–")
     return value
+# A portal's fields as the audit trail names them (the portal form's labels).
+PORTAL_FIELD_LABELS = {
+    "slug": N_("Address"), "title_fr": N_("Title (French)"), "title_en": N_("Title (English)"),
+    "description_fr": N_("Description (French)"), "description_en": N_("Description (English)"),
+    "pole": N_("Advice pole"), "base_filter": N_("Base filter: every search of the portal keeps only"),
+    "boost": N_("Boost: among the results, show first"),
+    "kiosk_idle_seconds": N_("Kiosk: back to the portal's home after (seconds without input)"),
+    "position": N_("Position in the list of portals"), "published": N_("Published (visitors see it)"),
+    "selection": N_("Selection"),
+}

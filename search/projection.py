@@ -180,7 +180,7 @@ def _document(row, contributors: list[str], subjects: list[str], poles: list[str
         "summary": summary, "notes": notes, "isbn": isbn, "isbns": isbn_forms(isbn),
         "issn": issn, "publisher": publisher, "series": series,
         "libraries": sorted({library for library, _ in held}),
-        "availability": _availability(held, document_type, url),
+        "availability": availability([status for _, status in held], document_type, url),
         "title_sort": title_sort(title),
         "subjects": subjects,
         "descriptors": descriptors,
@@ -219,14 +219,19 @@ def title_sort(title: str | None) -> str:
     return fold(_ARTICLE.sub("", text, count=1))
 
 
-def _availability(held: list[tuple[str, str]], document_type: str, url: str | None) -> str:
-    if any(status in CONSULTABLE for _, status in held):
-        return "available"
-    if held:
-        return "unavailable"
-    if document_type == DocumentType.WEBSITE.value and url:
+def availability(statuses: list[str], document_type: str, url: str | None) -> str:
+    """A work's availability in the facet's terms, from the statuses of its
+    copies still in the collection (codes). A website with its address is
+    read online, whatever its copies: those are bookmarks on the kiosks, not
+    something to fetch from a shelf. Any work with an address and no copy
+    is online too."""
+    if url and document_type == DocumentType.WEBSITE.value:
         return "online"
-    return "none"
+    if any(status in CONSULTABLE for status in statuses):
+        return "available"
+    if statuses:
+        return "unavailable"
+    return "online" if url else "none"
 
 
 def _descriptors(session: Session, concept_ids: set[int]) -> tuple[dict[int, dict], dict[int, set[int]]]:

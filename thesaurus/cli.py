@@ -5,8 +5,9 @@ documented in the README. Each command is one transaction. Exit status 2
 means the file or the thesaurus has errors (or could not be read), and an
 import was refused whole.
 
-Finding messages are printed in the catalogue's default language
-(CATALOGUE_DEFAULT_LOCALE); ``--json`` gives both French and English.
+Everything is printed in the CLI's one language, the catalogue's default
+(CATALOGUE_DEFAULT_LOCALE), findings included; ``--json`` gives findings in
+both French and English.
 """
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ import click
 from flask_babel import gettext
 
 from core.cli import Context, pass_context, require_schema
+from core.i18n import N_
 from thesaurus.errors import ThesaurusRuleViolation
 from thesaurus.services.imports import ThesaurusImportService
 from thesaurus.services.validation import check_stored
 from thesaurus.skos.checks import check as check_graph
+from thesaurus.skos.findings import ERROR, WARNING
 from thesaurus.skos.read import SkosReadError, normalise, read
 from thesaurus.skos.write import write
 from thesaurus.store import load_graph
@@ -57,9 +60,9 @@ def import_command(ctx: Context, file: Path, scheme_uri: str | None, dry_run: bo
             click.echo(json.dumps({"file": str(file), "applied": False, "refused": True,
                                    "findings": [f.as_dict() for f in error.findings]}, ensure_ascii=False))
         else:
-            _print_findings(error.findings, _locale(ctx))
-            click.secho(f"{file.name}: import refused, nothing was changed: fix the errors above "
-                        f"and import again.", fg="red", err=True)
+            _print_findings(ctx, error.findings)
+            click.secho(ctx.gettext("%(file)s: import refused, nothing was changed: fix the errors above "
+                                    "and import again.", file=file.name), fg="red", err=True)
         sys.exit(2)
 
     if as_json:
@@ -70,15 +73,17 @@ def import_command(ctx: Context, file: Path, scheme_uri: str | None, dry_run: bo
                                "findings": [f.as_dict() for f in report.findings]}, ensure_ascii=False))
         return
     counts = report.counts()
-    click.echo(f"{file.name}: {counts['added']} added, {counts['changed']} changed, {counts['deprecated']} "
-               f"deprecated, {counts['unchanged']} unchanged; {counts['dropped']} stored concepts absent "
-               f"from the file (kept)" + (" — dry run, nothing written." if dry_run else "."))
-    for name in ("changed", "deprecated", "dropped"):
-        _print_uris(name.capitalize(), getattr(report, name))
+    summary = ctx.gettext("%(file)s: %(added)s added, %(changed)s changed, %(deprecated)s deprecated, "
+                          "%(unchanged)s unchanged; %(dropped)s stored concepts absent from the file (kept)",
+                          file=file.name, **counts)
+    click.echo(summary + (ctx.gettext(" — dry run, nothing written.") if dry_run else "."))
+    for heading, name in ((N_("Changed"), "changed"), (N_("Deprecated"), "deprecated"), (N_("Dropped"), "dropped")):
+        _print_uris(ctx, ctx.gettext(heading), getattr(report, name))
     if report.records_marked:
-        click.echo(f"{report.records_marked} records queued for re-indexing.")
+        click.echo(ctx.ngettext("%(num)s record queued for re-indexing.", "%(num)s records queued for re-indexing.",
+                                report.records_marked))
     if report.findings:
-        _print_summary(report.findings, _locale(ctx), file)
+        _print_summary(ctx, report.findings, file)
 
 
 @thesaurus.command()
@@ -111,7 +116,9 @@ def export(ctx: Context, fmt: str, output: Path | None, scheme_uri: str | None):
             os.replace(partial, output)
         finally:
             partial.unlink(missing_ok=True)
-    click.echo(f"{len(graph.concepts)} concepts exported" + (f" to {output}." if output else "."), err=True)
+    click.echo(ctx.ngettext("%(num)s concept exported to %(file)s.", "%(num)s concepts exported to %(file)s.",
+                            len(graph.concepts), file=output) if output else
+               ctx.ngettext("%(num)s concept exported.", "%(num)s concepts exported.", len(graph.concepts)), err=True)
 
 
 @thesaurus.command()
@@ -136,9 +143,12 @@ def check(ctx: Context, file: Path | None, as_json: bool):
                                "warnings": len(findings) - errors,
                                "findings": [f.as_dict() for f in findings]}, ensure_ascii=False))
     else:
-        _print_findings(findings, _locale(ctx), limit=None)
-        where = f"{file.name} ({count} concepts)" if file else "The stored thesaurus"
-        click.echo(f"{where}: {errors} errors, {len(findings) - errors} warnings.")
+        _print_findings(ctx, findings, limit=None)
+        where = (ctx.ngettext("%(file)s (%(num)s concept)", "%(file)s (%(num)s concepts)", count, file=file.name)
+                 if file else ctx.gettext("The stored thesaurus"))
+        click.echo(ctx.gettext("%(where)s: %(errors)s, %(warnings)s.", where=where,
+                               errors=ctx.ngettext("%(num)s error", "%(num)s errors", errors),
+                               warnings=ctx.ngettext("%(num)s warning", "%(num)s warnings", len(findings) - errors)))
     if errors:
         sys.exit(2)
 
@@ -156,27 +166,32 @@ def _read(ctx: Context, file: Path, as_json: bool):
         sys.exit(2)
 
 
-def _locale(ctx: Context) -> str:
-    return ctx.app.config.get("BABEL_DEFAULT_LOCALE") or "fr"
+SEVERITIES = {ERROR: N_("error"), WARNING: N_("warning")}
 
 
-def _print_findings(findings, locale: str, limit: int | None = SHOWN) -> None:
+def _print_findings(ctx: Context, findings, limit: int | None = SHOWN) -> None:
+    """One line per finding, in the CLI's language; the code stays as it is (the README's table names it)."""
     for finding in findings[:limit]:
-        line = f"{finding.severity} {finding.code}: {finding.text(locale)}"
+        line = f"{ctx.gettext(SEVERITIES[finding.severity])} {finding.code}: {finding.text(ctx.locale)}"
         click.secho(line, fg="red" if finding.is_error else "yellow", err=finding.is_error)
     if limit is not None and len(findings) > limit:
-        click.echo(f"... and {len(findings) - limit} more.")
+        click.echo(_more(ctx, len(findings) - limit))
 
 
-def _print_summary(findings, locale: str, file: Path) -> None:
+def _more(ctx: Context, n: int) -> str:
+    return ctx.ngettext("... and %(num)s more.", "... and %(num)s more.", n)
+
+
+def _print_summary(ctx: Context, findings, file: Path) -> None:
     by_code = Counter(f.code for f in findings)
-    click.echo(f"{len(findings)} warnings: " + ", ".join(f"{code} {n}" for code, n in sorted(by_code.items())))
-    _print_findings(findings, locale, limit=5)
+    click.echo(ctx.ngettext("%(num)s warning", "%(num)s warnings", len(findings)) + ": "
+               + ", ".join(f"{code} {n}" for code, n in sorted(by_code.items())))
+    _print_findings(ctx, findings, limit=5)
     if len(findings) > 5:
-        click.echo(f"All of them: catalogue thesaurus check {file}")
+        click.echo(ctx.gettext("All of them: %(command)s", command=f"catalogue thesaurus check {file}"))
 
 
-def _print_uris(heading: str, uris: list[str]) -> None:
+def _print_uris(ctx: Context, heading: str, uris: list[str]) -> None:
     if uris:
-        more = f" ... and {len(uris) - SHOWN} more" if len(uris) > SHOWN else ""
+        more = " " + _more(ctx, len(uris) - SHOWN).rstrip(".") if len(uris) > SHOWN else ""
         click.echo(f"{heading}: " + ", ".join(uris[:SHOWN]) + more)

@@ -39,16 +39,16 @@ def rules(ctx: Context, defaults: bool, as_json: bool):
         click.echo(json.dumps(found, default=str))
         return
     if defaults:
-        click.echo(f"{added} default rules installed." if added else "Rules exist already: nothing installed.",
-                   err=True)
+        click.echo(ctx.ngettext("%(num)s default rule installed.", "%(num)s default rules installed.", added)
+                   if added else ctx.gettext("Rules exist already: nothing installed."), err=True)
     for rule in found:
         criteria = ", ".join(f"{k}={rule[k]}" for k in ("max_age_years", "max_unused_years", "low_use_min",
                                                         "low_use_years", "periodical_keep_years")
                              if rule[k] is not None)
         scope = ", ".join(f"{k}={rule[k]}" for k in ("document_type", "pole", "call_number_prefix", "concept_id")
-                          if rule[k]) or "everything"
+                          if rule[k]) or ctx.gettext("everything")
         flags = "superseded " if rule["superseded"] else ""
-        state = "" if rule["active"] else " (inactive)"
+        state = "" if rule["active"] else " (" + ctx.gettext("inactive") + ")"
         click.echo(f"{rule['position']:>5} #{rule['id']} {rule['name']}{state}: {scope} — {criteria} {flags}"
                    f"{('conditions=' + '/'.join(rule['conditions'])) if rule['conditions'] else ''}".rstrip())
 
@@ -77,7 +77,9 @@ def open_campaign(ctx: Context, name: str, poles, document_types, shelf, rule_id
     if as_json:
         click.echo(json.dumps(data))
         return
-    click.echo(f"Campaign {data['id']} “{data['name']}” opened: {data['candidates']} candidates.")
+    click.echo(ctx.ngettext("Campaign %(id)s “%(name)s” opened: %(num)s candidate.",
+                            "Campaign %(id)s “%(name)s” opened: %(num)s candidates.", data["candidates"],
+                            id=data["id"], name=data["name"]))
 
 
 @weeding.command("candidates")
@@ -114,7 +116,7 @@ def candidates(ctx: Context, campaign_id: int, state: str, output: str):
     else:
         for row in rows:
             click.echo(f"{row['barcode']}  {row['title']} ({row['year'] or '?'}) — {row['explanation']}")
-        click.echo(f"{len(rows)} candidates.", err=True)
+        click.echo(ctx.ngettext("%(num)s candidate.", "%(num)s candidates.", len(rows)), err=True)
 
 
 @weeding.command("close")
@@ -150,20 +152,28 @@ def list_reports(ctx: Context):
                 schedule = reporting.schedule_of(session, report)
                 last = latest.get(report.name)
                 click.echo(f"{report.name}: {gettext(report.title)}")
-                click.echo(f"  schedule: {schedule.cron}{'' if schedule.active else ' (switched off)'}"
-                           f"{_params(schedule.params)}")
-                click.echo(f"  recipients: {', '.join(schedule.recipients) or '-'}")
-                click.echo(f"  last run: {_last(last)}")
+                words = {"schedule": gettext("schedule"), "recipients": gettext("recipients"),
+                         "last_run": gettext("last run")}
+                click.echo(f"  {words['schedule']}: {schedule.cron}{_off(schedule)}{_params(schedule.params)}")
+                click.echo(f"  {words['recipients']}: {', '.join(schedule.recipients) or '-'}")
+                click.echo(f"  {words['last_run']}: {_last(last)}")
 
 
 def _params(params: dict) -> str:
     return f" ({', '.join(f'{k}={v}' for k, v in params.items())})" if params else ""
 
 
+def _off(schedule) -> str:
+    """ " (switched off)" for a schedule switched off; within an app context."""
+    return "" if schedule.active else " (" + gettext("switched off") + ")"
+
+
 def _last(run) -> str:
+    """The last run, in words; within an app context (gettext)."""
     if run is None:
-        return "never"
-    return f"{run.started_at:%Y-%m-%d %H:%M} UTC, {run.row_count} rows (run {run.id}, {run.trigger})"
+        return gettext("never")
+    return gettext("%(when)s UTC, %(rows)s rows (run %(id)s, %(trigger)s)", when=f"{run.started_at:%Y-%m-%d %H:%M}",
+                   rows=run.row_count, id=run.id, trigger=run.trigger)
 
 
 @reports.command("run")
@@ -188,9 +198,10 @@ def run_report(ctx: Context, name: str, params: tuple[str, ...], as_json: bool):
         click.echo(json.dumps(result))
         return
     page = ctx.app.config["SITE_URL"].rstrip("/") + reporting.RUN_PATH % result["run"]
-    click.echo(f"{name}: {result['rows']} rows (run {result['run']}). "
-               f"Mailed to: {', '.join(result['mailed_to']) or 'nobody'}.")
-    click.echo(f"Page: {page}  CSV: {page}.csv")
+    click.echo(ctx.gettext("%(name)s: %(rows)s rows (run %(run)s). Mailed to: %(recipients)s.", name=name,
+                           rows=result["rows"], run=result["run"],
+                           recipients=", ".join(result["mailed_to"]) or ctx.gettext("nobody")))
+    click.echo(ctx.gettext("Page: %(page)s  CSV: %(page)s.csv", page=page))
 
 
 @reports.command("schedule")
@@ -218,7 +229,9 @@ def schedule_report(ctx: Context, name: str, cron: str | None, recipients: str |
                     schedule = reporting.schedule_of(session, named_reports.get(name))
         except errors.CatalogueError as error:
             fail(error)
-    click.echo(f"{name}: {schedule.cron}{'' if schedule.active else ' (switched off)'}"
-               f"{_params(schedule.params)}; recipients: {', '.join(schedule.recipients) or '-'}")
+    with ctx.app.app_context():
+        recipients = gettext("recipients")
+        click.echo(f"{name}: {schedule.cron}{_off(schedule)}{_params(schedule.params)}; "
+                   f"{recipients}: {', '.join(schedule.recipients) or '-'}")
     if "cron" in data or "active" in data:
-        click.echo("The running scheduler picks the change up within five minutes.")
+        click.echo(ctx.gettext("The running scheduler picks the change up within five minutes."))

@@ -62,3 +62,17 @@ class Ioupi(Vocabulary):
 def checklist_values() -> set[str]:
     """Flags a vote may carry, each prefixed by its checklist: ``mustie:ugly``, ``ioupi:worn``."""
     return {f"mustie:{m.value}" for m in Mustie} | {f"ioupi:{i.value}" for i in Ioupi}
+
+
+# A rule's fields as the audit trail names them (the rule form's labels).
+RULE_FIELD_LABELS = {
+    "name": N_("Name"), "position": N_("Order of judging"), "active": N_("Active"),
+    "justification": N_("Justification"), "document_type": N_("Document type"), "pole": N_("Pole"),
+    "call_number_prefix": N_("Shelf (beginning of the call number)"),
+    "concept_id": N_("Thesaurus concept (number), with its narrower concepts"),
+    "max_age_years": N_("Age: at most (years since publication)"),
+    "max_unused_years": N_("No use: at most (years without use)"),
+    "low_use_min": N_("Low use: at least (uses)"), "low_use_years": N_("Low use: over the last (years)"),
+    "superseded": N_("Superseded: a newer edition is in the catalogue"),
+    "periodical_keep_years": N_("Periodicals: keep (years of issues)"), "conditions": N_("Condition flags"),
+}

@@ -11,8 +11,16 @@
   var queue = Promise.resolve();
   var ok = 0, failed = 0;
 
+  // French says "0 consultation", English "0 uses": the page's language picks the form.
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang) : null;
+
+  function counted(n, name) {
+    var one = plurals ? plurals.select(n) === "one" : n === 1;
+    return total.dataset[name + (one ? "One" : "Other")].replace("__N__", n);
+  }
+
   function showTotal() {
-    total.textContent = total.dataset.template.replace("__OK__", ok).replace("__FAILED__", failed);
+    total.textContent = counted(ok, "ok") + ", " + counted(failed, "failed");
   }
 
   function entry(barcode) {

@@ -25,26 +25,34 @@ def _general_processing_data(record: pymarc.Record) -> bool:
 
 
 def scores(record: pymarc.Record) -> tuple[int, int]:
-    """(UNIMARC points, MARC21 points)."""
-    tags = {field.tag for field in record.fields}
-    unimarc = sum(points for tag, points in _UNIMARC_TAGS.items() if tag in tags)
+    """(UNIMARC points, MARC21 points). One pass over the fields: this runs for
+    every record of an import, and each pymarc get_fields is another pass."""
+    tags, titles, names, authors, control = set(), 0, 0, 0, False
+    for field in record.fields:
+        tag = field.tag
+        tags.add(tag)
+        if field.control_field:
+            control = control or tag in ("006", "007", "008")  # UNIMARC has no 006-008 control fields
+        elif tag == "200":
+            # UNIMARC title: 200 with $a and indicator 1 "0"/"1"; MARC21 has no 200.
+            if field.indicator1 in "01" and any(code == "a" for code, _ in field.subfields):
+                titles += 1
+        elif tag in ("100", "110", "111"):
+            if any(code == "a" for code, _ in field.subfields):
+                names += 1  # a main entry name (MARC21), unless this is UNIMARC's 100
+        elif tag in ("700", "701", "702"):
+            # UNIMARC names split surname $a / forename $b; MARC21 700$b is a numeration (rare).
+            codes = {code for code, _ in field.subfields}
+            if "b" in codes and "4" in codes:
+                authors += 1
+    unimarc = sum(points for tag, points in _UNIMARC_TAGS.items() if tag in tags) + 3 * titles + authors
     marc21 = sum(points for tag, points in _MARC21_TAGS.items() if tag in tags)
-    if _general_processing_data(record):
+    if "100" in tags and _general_processing_data(record):
         unimarc += 6
-    for field in record.get_fields("200"):
-        # UNIMARC title: 200 with $a and indicator 1 "0"/"1"; MARC21 has no 200.
-        if field.indicator1 in "01" and field.get_subfields("a"):
-            unimarc += 3
-    for field in record.get_fields("100", "110", "111"):
-        if not _general_processing_data(record) and field.get_subfields("a"):
-            marc21 += 1  # a main entry name
-    for field in record.get_fields("700", "701", "702"):
-        # UNIMARC names split surname $a / forename $b; MARC21 700$b is a numeration (rare).
-        if field.get_subfields("b") and field.get_subfields("4"):
-            unimarc += 1
-    control = {f.tag: f.data or "" for f in record.fields if f.control_field}
-    if any(tag in control for tag in ("006", "007", "008")):
-        marc21 += 2  # UNIMARC has no 006-008 control fields
+    else:
+        marc21 += names
+    if control:
+        marc21 += 2
     leader = str(record.leader)
     if leader[20:24] == "450 ":
         unimarc += 1

@@ -47,14 +47,18 @@ def insert_records(service, run, pending: list[NewRecord], barcodes: dict) -> No
         new.id = record_id
         p = new.prepared
         row = {name: p.clean[name] for name in RECORD_FIELDS}
+        # A tuple is written as the same JSON list, and BulkInsert converts each
+        # distinct hashable value once: most records of a file share their languages.
+        row["languages"] = tuple(row["languages"] or ())
         row.update(stamps, id=record_id, origin=Origin.MAIN_LIBRARY, source=run.source,
                    source_id=new.source_id, marc_flavour=p.mapped.flavour, match_key=p.candidate.key,
                    raw_marc=p.raw_marc, version=1)
         records.append(row)
         contributors += [{"record_id": record_id, "position": i, "name": c["name"], "role": c["role"]}
                          for i, c in enumerate(p.clean["contributors"])]
-        subjects += [{"record_id": record_id, "heading": h, "heading_key": fold(h), "vocabulary": v, "tag": t}
-                     for h, v, t in p.mapped.subjects]
+        keys = p.incoming.heading_keys or [fold(h) for h, _, _ in p.mapped.subjects]
+        subjects += [{"record_id": record_id, "heading": h, "heading_key": key, "vocabulary": v, "tag": t}
+                     for (h, v, t), key in zip(p.mapped.subjects, keys)]
         poles += [{"record_id": record_id, "pole": v} for v in p.mapped.local.get("poles", ())]
         audiences += [{"record_id": record_id, "audience": v} for v in p.mapped.local.get("audiences", ())]
         added = []

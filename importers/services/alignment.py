@@ -127,6 +127,10 @@ def apply_mappings(session: Session, record_ids: Iterable[int] | None, *, headin
     query (per 5,000 records) finds the missing descriptors and one statement
     inserts them: an import batch pays one or two round trips, not one per record.
     """
+    # Most catalogues map no heading, or none yet: one tiny query then spares
+    # every import batch the join below, with its list of 500 record ids.
+    if session.scalar(select(HeadingMapping.heading_key).limit(1)) is None:
+        return 0
     now = now or utcnow()
     subject, descriptor = aliased(RecordSubject), aliased(RecordDescriptor)
     query = (select(subject.record_id, HeadingMapping.concept_id).distinct()

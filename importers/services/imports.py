@@ -24,6 +24,7 @@ from core.db import paginate, utcnow
 from core.errors import ValidationFailed
 from core.outbox import mark_record_ids
 from core.services import Service
+from core.text import fold
 from importers.marc import identity, matching
 from importers.marc.flavour import detect_flavour
 from importers.marc.mapping import Mapped, MappingError, _isbn13, to_catalogue
@@ -51,6 +52,8 @@ class Incoming:
     error: str | None = None   # why it cannot be imported
     former_id: str | None = None  # identity earlier versions gave a record without 001 (raw-bytes digest)
     words: str | None = None   # title words, to check an own record id (matching.Candidate)
+    # fold() of each subject heading: folded here, in the worker processes, not by the writing one.
+    heading_keys: list[str] | None = None
 
 
 @dataclass
@@ -81,6 +84,7 @@ def read_stage(raw, flavour: str = "auto", today: dt.date | None = None) -> Inco
         clean = incoming.clean = clean_mapped(mapped.data, today or dt.date.today())
         if mapped.own_id is not None:
             incoming.words = title_words(clean["title"])
+        incoming.heading_keys = [fold(heading) for heading, _, _ in mapped.subjects]
         author = clean["contributors"][0]["name"] if clean["contributors"] else None
         incoming.key = matching.match_key(mapped.filing_title or clean["title"], author, clean["year"])
         mapped.data = {}  # superseded by clean: not worth sending to the writing process

@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask import Blueprint, g, request, url_for
 from flask_babel import get_locale, gettext
 
-from catalogue.vocab import LANGUAGES
 from search.engine import FACETS
 from search.labels import FACET_TITLES, SORT_LABELS, value_label
 
@@ -58,11 +57,6 @@ def _helpers():
         "sort_labels": SORT_LABELS,
         "localized": localized,
     }
-
-
-@bp.app_template_filter("language_name")
-def language_name(code: str) -> str:
-    return gettext(LANGUAGES[code]) if code in LANGUAGES else code
 
 
 @bp.app_template_global()

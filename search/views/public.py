@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from catalogue.models import Record
 from core.web.helpers import pagination
 from core.web.transaction import db_session
+from search import projection
 from search.answers import kept
 from search.engine import FACETS, SORTS
 from search.portals import PortalService
@@ -105,12 +106,8 @@ def toggle_url(endpoint: str, view_args: dict, facet: str, value: str) -> str:
 
 def availability(record: Record) -> str:
     """The work's availability in the facet's terms, from its items."""
-    items = [item for item in record.items if item.status.value != "withdrawn"]
-    if any(item.status.value in ("available", "on_display") for item in items):
-        return "available"
-    if items:
-        return "unavailable"
-    return "online" if record.url else "none"
+    statuses = [item.status.value for item in record.items if item.status.value != "withdrawn"]
+    return projection.availability(statuses, record.document_type.value, record.url)
 
 
 @bp.app_template_global()

@@ -29,7 +29,8 @@ def test_init_is_idempotent(run):
 
 def test_init_creates_the_schema_on_an_empty_sqlite_database(tmp_path):
     runner = CliRunner()
-    env = {"CATALOGUE_INSTANCE_DIR": str(tmp_path / "fresh"), "CATALOGUE_LOG_LEVEL": "WARNING"}
+    env = {"CATALOGUE_INSTANCE_DIR": str(tmp_path / "fresh"), "CATALOGUE_LOG_LEVEL": "WARNING",
+           "CATALOGUE_DEFAULT_LOCALE": "en"}  # the command line speaks this language; the words checked are English
     result = runner.invoke(main, ["init"], env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "upgraded from empty" in result.output

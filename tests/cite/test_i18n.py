@@ -167,12 +167,12 @@ def test_staff_pages_are_translated(client, db):
     html = _page(client.get("/staff/uses"))
     assert "Compter les consultations sur place" in html
     assert ">Enregistrer</button>" in html
-    assert "Journal des modifications" in html
+    assert ">Historique</a>" in html  # the staff menu's short label of the audit trail
     assert "Code-barres" in html
     html = _page(client.get("/staff/uses", headers=EN))
     assert "Count in-house uses" in html
     assert ">Record</button>" in html
-    assert "Audit trail" in html
+    assert ">History</a>" in html
 
 
 # --- the API -----------------------------------------------------------------

@@ -35,6 +35,7 @@ class Scheduler:
     def __init__(self, database_url: str, instance: Path, name: str):
         self.output = instance / f"{name}.out"
         env = {k: v for k, v in os.environ.items() if not k.startswith("CATALOGUE_")}
+        env["CATALOGUE_DEFAULT_LOCALE"] = "en"  # the command line speaks it: the messages checked are English
         env.update({"CATALOGUE_DATABASE_URL": database_url, "CATALOGUE_INSTANCE_DIR": str(instance),
                     "CATALOGUE_SECRET_KEY": "scheduler-test", "CATALOGUE_SEARCH_DRAIN_SECONDS": "1",
                     "CATALOGUE_LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1",

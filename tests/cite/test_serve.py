@@ -48,6 +48,7 @@ def test_a_second_server_on_a_taken_port_refuses_to_start(database_url, tmp_path
     with live_server(database_url, tmp_path / "first", workers=2, threads=2) as base_url:
         port = urlsplit(base_url).port
         env = {k: v for k, v in os.environ.items() if not k.startswith("CATALOGUE_")}
+        env["CATALOGUE_DEFAULT_LOCALE"] = "en"  # the command line speaks it: the messages checked are English
         env.update({"CATALOGUE_DATABASE_URL": database_url, "CATALOGUE_INSTANCE_DIR": str(tmp_path / "second"),
                     "CATALOGUE_SECRET_KEY": "second", "PYTHONPATH": str(ROOT)})
         second = subprocess.run([sys.executable, "-c", "from cite.cli import main; main()", "serve",

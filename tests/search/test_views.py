@@ -101,7 +101,7 @@ def test_results_show_facets_with_counts_and_filters_combine(client, works):
     html = client.get("/recherche?q=entreprise").get_data(as_text=True)
     assert re.search(r'<section class="facet" aria-labelledby="facet-document_type">', html)
     facet = html.split('aria-labelledby="facet-document_type"')[1].split("</section>")[0]
-    assert re.search(r"Livre\s*<span class=\"count\">\(2", facet) and "Périodique" in facet
+    assert re.search(r"Livre</span>\s+<span class=\"count\">\(2", facet) and "Périodique" in facet
     # Choosing a value: the page says so (aria-current) and offers to remove it.
     chosen = client.get("/recherche?q=entreprise&document_type=book")
     text = text_of(chosen)

@@ -7,7 +7,10 @@ import pytest
 from click.testing import CliRunner
 
 from cite.cli import main
+from tests.support.french import french, french_n
 from tests.thesaurus.skos_samples import VERSION_1, VERSION_2, WITH_CYCLE, WITH_ENTITY
+from thesaurus.skos.checks import check
+from thesaurus.skos.read import normalise, read
 
 
 @pytest.fixture
@@ -96,3 +99,28 @@ def test_check_a_file_and_the_stored_thesaurus(cli, files, db):
     result = cli("check")
     assert result.exit_code == 0 and "The stored thesaurus: 0 errors" in result.output
     assert json.loads(cli("check", "--json").stdout)["errors"] == 0
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_the_command_speaks_one_language_the_default_locale(cli, files, db, locale):
+    """Findings and the command's own words both follow CATALOGUE_DEFAULT_LOCALE
+    (French by default): no French finding inside English sentences, nor the reverse."""
+    say = french if locale == "fr" else (lambda message, **params: message % params if params else message)
+    say_n = french_n if locale == "fr" else (
+        lambda one, many, n, **params: (one if n == 1 else many) % {"num": n, **params})
+    graph = normalise(read(files["cycle.ttl"]))
+    findings = check(graph)
+    errors = sum(f.is_error for f in findings)
+    result = cli("check", files["cycle.ttl"], locale=locale)
+    assert result.exit_code == 2
+    first = findings[0]
+    assert f"{say('error')} {first.code}: {first.text(locale)}" in result.output
+    where = say_n("%(file)s (%(num)s concept)", "%(file)s (%(num)s concepts)", len(graph.concepts),
+                  file="cycle.ttl")
+    summary = say("%(where)s: %(errors)s, %(warnings)s.", where=where,
+                  errors=say_n("%(num)s error", "%(num)s errors", errors),
+                  warnings=say_n("%(num)s warning", "%(num)s warnings", len(findings) - errors))
+    assert summary in result.output
+    if locale == "fr":
+        assert first.text("fr") != first.text("en")  # the French catalogue names the finding in French
+        assert first.text("en") not in result.output

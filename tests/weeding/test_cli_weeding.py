@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from cite.cli import main
+from tests.support.french import french_n
 from tests.weeding.support import rule
 from thesaurus.models import Concept
 from weeding.defaults import DEFAULT_RULES
@@ -27,8 +28,11 @@ def run(database_url, tmp_path):
 
 
 def test_init_installs_the_default_rules_once(run):
-    assert f"{len(DEFAULT_RULES)} default weeding rules installed" in run("init").output
-    assert "default weeding rules" not in run("init").output
+    # The command speaks CATALOGUE_DEFAULT_LOCALE, here French.
+    installed = french_n("%(num)s default weeding rule installed (see `catalogue weeding rules`).",
+                         "%(num)s default weeding rules installed (see `catalogue weeding rules`).", len(DEFAULT_RULES))
+    assert installed in run("init").output
+    assert installed not in run("init").output
     found = json.loads(run("weeding", "rules", "--json").output)
     assert [r["name"] for r in found] == [d["name"] for d in DEFAULT_RULES]
     # No thesaurus here: rules scoped by a concept wait, inactive, for a librarian to choose one.

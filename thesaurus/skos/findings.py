@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 
-from core.i18n import N_
+from core.i18n import N_, TRANSLATIONS
 
 ERROR = "error"
 WARNING = "warning"
-
-TRANSLATIONS = Path(__file__).resolve().parents[2] / "catalogue" / "translations"
 
 
 @dataclass(frozen=True)
