@@ -39,7 +39,7 @@ def _safe_next(target: str | None) -> str:
     # Only same-site paths: never redirect to another host after login.
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
-    return url_for("catalogue.list_records")
+    return url_for("staff_home.home")  # cite.staff_home: what waits for this staff member
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -22,6 +22,10 @@ class DocumentType(Vocabulary):
     WEBSITE = "website", N_("Website")
     JOB_SHEET = "job_sheet", N_("Job-description sheet")
     DIPLOMA_FRAMEWORK = "diploma_framework", N_("Diploma reference framework")
+    EXAM_GUIDE = "exam_guide", N_("Exam guides and past papers")
+    DIRECTORY = "directory", N_("Directory")
+    TRAINING_DATABASE = "training_database", N_("Training-offer database")
+    JOB_BOARD = "job_board", N_("Job-offer website")
     OTHER = "other", N_("Other")
 
 
@@ -77,6 +81,9 @@ class Disposal(Vocabulary):
     PULPING = "pulping", N_("Pulping")
 
 
+# Types read online through their address: their copies are kiosk bookmarks.
+ONLINE_TYPES = frozenset({"website", "training_database", "job_board"})
+
 # A copy in these states is still the centre's: on the shelves, or coming back to them.
 HELD = frozenset({"available", "on_display", "processing"})
 
@@ -88,7 +95,7 @@ def weeded(statuses, document_type: str) -> bool:
     stays, whatever its copies: it is read online. Item statuses and the
     document type as codes."""
     statuses = [getattr(status, "value", status) for status in statuses]
-    return (getattr(document_type, "value", document_type) != "website" and "withdrawn" in statuses
+    return (getattr(document_type, "value", document_type) not in ONLINE_TYPES and "withdrawn" in statuses
             and not HELD.intersection(statuses))
 
 

@@ -20,7 +20,7 @@ import importers
 import search
 import thesaurus
 import weeding
-from cite import health
+from cite import health, staff_home
 from core import config as settings
 from core import web
 from core.db import Database
@@ -44,5 +44,6 @@ def create_app(config: dict | None = None) -> Flask:
     for package in PACKAGES:
         package.init_app(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(staff_home.bp)
     web.init_errors(app)  # last: replaces the API's own error handlers
     return app

@@ -36,7 +36,7 @@ from catalogue.models import (
     RecordPole,
     RecordSubject,
 )
-from catalogue.vocab import DocumentType, ItemStatus, weeded
+from catalogue.vocab import ONLINE_TYPES, ItemStatus, weeded
 from core.outbox import chunks
 from core.text import fold
 from thesaurus.indexing import broader_map
@@ -225,7 +225,7 @@ def availability(statuses: list[str], document_type: str, url: str | None) -> st
     read online, whatever its copies: those are bookmarks on the kiosks, not
     something to fetch from a shelf. Any work with an address and no copy
     is online too."""
-    if url and document_type == DocumentType.WEBSITE.value:
+    if url and document_type in ONLINE_TYPES:
         return "online"
     if any(status in CONSULTABLE for status in statuses):
         return "available"

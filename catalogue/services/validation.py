@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 from catalogue.identifiers import InvalidIdentifier, normalise_isbn, normalise_issn
 from catalogue.services.snapshots import ITEM_FIELDS, RECORD_FIELDS
 from catalogue.vocab import (
+    ONLINE_TYPES,
     Audience,
     Condition,
     ContributorRole,
@@ -162,7 +163,7 @@ def clean_record(data: dict, *, today: dt.date, check_descriptors=None) -> dict:
         parsed = urlparse(clean["url"])
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             errors.add("url", N_("Give a full web address starting with http:// or https://."))
-    elif doc_type is DocumentType.WEBSITE:
+    elif doc_type is not None and doc_type.value in ONLINE_TYPES:
         errors.add("url", N_("A website needs its address."))
 
     clean["audiences"] = choices(errors, "audiences", data.get("audiences"), Audience)

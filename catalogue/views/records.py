@@ -21,12 +21,6 @@ from thesaurus.services import browse
 from thesaurus.views.common import picked_ids
 
 
-@bp.route("/staff/")
-@require(VIEW_STAFF)
-def dashboard():
-    return redirect(url_for("catalogue.list_records"))
-
-
 @bp.route("/staff/records")
 @require(VIEW_STAFF)
 def list_records():

@@ -43,7 +43,8 @@ HOURS = {10: 0.6, 11: 0.9, 12: 0.7, 13: 0.8, 14: 1.2, 15: 1.3, 16: 1.2, 17: 0.8}
 # centre's most handled documents; websites are opened from the kiosks.
 APPEAL = {DocumentType.JOB_SHEET: 1.4, DocumentType.BOOK: 1.0, DocumentType.PERIODICAL: 1.0,
           DocumentType.DIPLOMA_FRAMEWORK: 0.7, DocumentType.CD_DVD: 0.35, DocumentType.AUDIOVISUAL: 0.4,
-          DocumentType.WEBSITE: 0.3, DocumentType.OTHER: 0.5}
+          DocumentType.WEBSITE: 0.3, DocumentType.OTHER: 0.5, DocumentType.EXAM_GUIDE: 1.2,
+          DocumentType.DIRECTORY: 0.6, DocumentType.TRAINING_DATABASE: 0.3, DocumentType.JOB_BOARD: 0.3}
 EVERY = {"hebdomadaire": 7, "mensuel": 30, "bimestriel": 61, "trimestriel": 91}  # days between issues
 
 

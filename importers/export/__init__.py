@@ -4,7 +4,8 @@ Conventions shared with the importer's MARC21 mapping (importers/marc/mapping), 
 round trip import -> export -> import gives the same records:
 
 - Leader/06-07 by document type: book a m, periodical a s, audiovisual g m,
-  cd_dvd m m, website a i, job_sheet a m, diploma_framework a m, other a m.
+  cd_dvd m m, website a i, job_sheet a m, diploma_framework a m, exam_guide a m,
+  directory a m, training_database m i, job_board a i, other a m.
   The exact type code is always in 959 $t (the leader cannot tell a job sheet
   from a book).
 - 245: $a title $b subtitle $c responsibility with ISBD separators

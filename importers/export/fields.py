@@ -23,6 +23,10 @@ LEADER_TYPES = {  # document type -> leader/06 (type of record), leader/07 (bibl
     DocumentType.WEBSITE: ("a", "i"),
     DocumentType.JOB_SHEET: ("a", "m"),
     DocumentType.DIPLOMA_FRAMEWORK: ("a", "m"),
+    DocumentType.EXAM_GUIDE: ("a", "m"),
+    DocumentType.DIRECTORY: ("a", "m"),
+    DocumentType.TRAINING_DATABASE: ("m", "i"),
+    DocumentType.JOB_BOARD: ("a", "i"),
     DocumentType.OTHER: ("a", "m"),
 }
 

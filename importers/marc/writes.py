@@ -14,7 +14,7 @@ from catalogue.models import Contributor, Item, Record, RecordAudience, RecordPo
 from catalogue.services.records import RecordService
 from catalogue.services.snapshots import RECORD_FIELDS, plain_fields, record_fields
 from catalogue.services.validation import clean_record
-from catalogue.vocab import DocumentType, Origin
+from catalogue.vocab import ONLINE_TYPES, DocumentType, Origin
 from core.audit import AuditEvent, diff
 from core.bulk import BulkInsert, allocate_ids
 from core.outbox import mark_record_ids
@@ -122,7 +122,7 @@ def merge_record(service, run, record: Record, p, barcodes: dict, *, apply: bool
     # subscription data on a book): keep the type given here.
     if (target["document_type"] != DocumentType.PERIODICAL.value
             and any(target.get(n) for n in PERIODICAL_FIELDS)) or \
-            (target["document_type"] == DocumentType.WEBSITE.value and not target["url"]):
+            (target["document_type"] in ONLINE_TYPES and not target["url"]):
         target["document_type"] = before["document_type"]
     clean = clean_record(target, today=service.clock().date())
     after = plain_fields(clean)

@@ -179,3 +179,12 @@ def _reason(reason: str | None, *, required: bool) -> str | None:
     if reason is not None and len(reason) > REASON_MAX:
         raise ValidationFailed({"reason": [N_("Keep the reason under 2,000 characters.")]})
     return reason
+
+
+def runs_waiting(session) -> list[tuple[ImportRun, int]]:
+    """The import runs with updates still held for review, newest first, each
+    with how many are left to apply or reject."""
+    waiting = func.count(ImportHeld.id)
+    query = (select(ImportRun, waiting).join(ImportHeld, ImportHeld.run_id == ImportRun.id)
+             .where(ImportHeld.state == "held").group_by(ImportRun.id).order_by(ImportRun.id.desc()))
+    return [(run, count) for run, count in session.execute(query)]

@@ -3,16 +3,17 @@ MUSTIE/IOUPI flags and a comment; changing one's vote carries the version
 read (a stale one is a 409)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from accounts.permissions import VOTE_WEEDING, roles_with
 from core.errors import ValidationFailed, VersionConflict
 from core.i18n import N_
 from core.services import Service
 from weeding.errors import AlreadyDecided, NotYourPole, RoleForbidden
-from weeding.models import WeedingVote
+from weeding.models import WeedingCandidate, WeedingVote
 from weeding.services.campaigns import CampaignService
-from weeding.vocab import Verdict, checklist_values
+from weeding.vocab import CampaignStatus, Verdict, checklist_values
 
 
 class VoteService(Service):
@@ -76,3 +77,21 @@ def _clean(vote, flags, comment) -> tuple[Verdict, list[str], str | None]:
     if errors:
         raise ValidationFailed(errors)
     return verdict, sorted(set(flags)), comment
+
+
+def votes_due(session: Session, user_id: int, pole: str | None) -> list[dict]:
+    """The open campaigns ``pole`` reviews, each as ``{campaign, total, voted,
+    remaining}``: its candidates left to review (neither excluded nor
+    decided), and how many of them ``user_id`` has voted on. Empty without a pole."""
+    rows = []
+    for campaign in CampaignService(session).list(status=CampaignStatus.OPEN.value):
+        if pole is None or pole not in (campaign.poles or []):
+            continue
+        left = select(WeedingCandidate.id).where(
+            WeedingCandidate.campaign_id == campaign.id, WeedingCandidate.excluded_at.is_(None),
+            WeedingCandidate.decision.is_(None))
+        total = session.scalar(select(func.count()).select_from(left.subquery()))
+        voted = session.scalar(select(func.count()).select_from(WeedingVote).where(
+            WeedingVote.user_id == user_id, WeedingVote.candidate_id.in_(left)))
+        rows.append({"campaign": campaign, "total": total, "voted": voted, "remaining": total - voted})
+    return rows

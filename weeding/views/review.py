@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from accounts.permissions import VOTE_WEEDING
 from core.errors import CatalogueError, PermissionDenied, ValidationFailed, VersionConflict
@@ -21,7 +21,7 @@ from weeding.forms import VoteForm
 from weeding.models import WeedingCampaign, WeedingCandidate, WeedingVote
 from weeding.present import candidate_json
 from weeding.services.campaigns import CampaignService
-from weeding.services.votes import VoteService
+from weeding.services.votes import VoteService, votes_due
 from weeding.views import bp
 from weeding.views.campaign_page import words
 from weeding.vocab import CampaignStatus, Verdict
@@ -69,16 +69,7 @@ def reviewed_campaign(campaign_id: int) -> WeedingCampaign:
 @bp.route("/staff/weeding/review")
 @require(VOTE_WEEDING)
 def review_queue():
-    session = db_session()
-    rows = []
-    for campaign in CampaignService(session).list(status=CampaignStatus.OPEN.value):
-        if my_pole() not in (campaign.poles or []):
-            continue
-        left = left_to_review(campaign.id).with_only_columns(WeedingCandidate.id)
-        total = session.scalar(select(func.count()).select_from(left.subquery()))
-        voted = session.scalar(select(func.count()).select_from(WeedingVote).where(
-            WeedingVote.user_id == current_user.id, WeedingVote.candidate_id.in_(left)))
-        rows.append({"campaign": campaign, "total": total, "voted": voted, "remaining": total - voted})
+    rows = votes_due(db_session(), current_user.id, my_pole())
     return render_template("weeding/review_queue.html", rows=rows, pole=my_pole(), **words())
 
 

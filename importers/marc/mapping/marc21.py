@@ -12,6 +12,7 @@ import pymarc
 
 from catalogue.vocab import ContributorRole, DocumentType, SubscriptionStatus
 from importers.marc.identity import find_own_id
+from importers.marc.mapping import genre
 from importers.marc.mapping.common import (
     DOCUMENT_TYPES,
     Mapped,
@@ -77,6 +78,8 @@ def map_record(record: pymarc.Record) -> Mapped:
     link = url([v for f in tags.get("856", ()) for v in subs(f, "u")])
     local, local_type, subscription = local_data(tags.get("959"))
     doc_type = _document_type(leader, f008, tags, link, local_type)
+    if local_type not in DOCUMENT_TYPES:
+        doc_type = _finer_type(doc_type, leader, f008, tags, title, subtitle)
     periodical = doc_type == DocumentType.PERIODICAL.value
     items, record_call_number = _items(tags)
 
@@ -212,6 +215,15 @@ def _document_type(leader: str, f008: str, tags: dict, link: str | None, local_t
             return DocumentType.WEBSITE.value
         return DocumentType.CD_DVD.value
     return DocumentType.OTHER.value
+
+
+def _finer_type(carrier: str, leader: str, f008: str, tags: dict, title: str, subtitle: str | None) -> str:
+    forms = [v for f in tags.get("655", ()) for v in subs(f, "a")]
+    forms += [v for tag in SUBJECT_TAGS for f in tags.get(tag, ()) for v in subs(f, "v")]
+    books = leader[6:7] in "at" and leader[7:8] not in "sbi"  # 008/24-27 is nature of contents for books only
+    return genre.guess(carrier, forms=forms, contents=f008[24:28] if books else "", words=[title, subtitle],
+                       topics=[v for t in SUBJECT_TAGS for f in tags.get(t, ()) for v in subs(f, "a")],
+                       contents_codes=genre.MARC21_CONTENTS)
 
 
 def _subjects(tags: dict) -> list[tuple[str, str | None, str]]:

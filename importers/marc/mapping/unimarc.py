@@ -12,6 +12,7 @@ import pymarc
 
 from catalogue.vocab import DocumentType
 from importers.marc.identity import find_own_id
+from importers.marc.mapping import genre
 from importers.marc.mapping.common import (
     DOCUMENT_TYPES,
     Mapped,
@@ -65,6 +66,9 @@ def map_record(record: pymarc.Record) -> Mapped:
     link = url([v for f in tags.get("856", ()) for v in subs(f, "u")])
     local, local_type, _ = local_data(tags.get("959"))
     items = _items(tags)
+    doc_type = _document_type(leader, link, local_type)
+    if local_type not in DOCUMENT_TYPES:
+        doc_type = _finer_type(doc_type, leader, tags, title, subtitle)
     data = {
         "title": title,
         "subtitle": subtitle,
@@ -79,7 +83,7 @@ def map_record(record: pymarc.Record) -> Mapped:
         "isbn": found_isbns[0] if found_isbns else None,
         "issn": issn([v for f in tags.get("011", ()) for v in subs(f, "a")]),
         "languages": languages([v for f in tags.get("101", ()) for v in subs(f, "a")]),
-        "document_type": _document_type(leader, link, local_type),
+        "document_type": doc_type,
         "summary": lines([sub(f, "a") for f in tags.get("330", ())]),
         "notes": lines([isbd(" ; ".join(subs(f, "acde"))) for f in tags.get("215", ())]),
         "url": link,
@@ -149,6 +153,15 @@ def _document_type(leader: str, link: str | None, local_type: str | None) -> str
     if kind in "gij":
         return DocumentType.AUDIOVISUAL.value
     return DocumentType.OTHER.value
+
+
+def _finer_type(carrier: str, leader: str, tags: dict, title: str, subtitle: str | None) -> str:
+    forms = [v for f in tags.get("608", ()) for v in subs(f, "a")]
+    forms += [v for tag in SUBJECT_TAGS for f in tags.get(tag, ()) for v in subs(f, "j")]
+    f105 = (first_sub(tags.get("105"), "a") or "") if leader[6:7] in "ab" else ""  # 105: printed text only
+    return genre.guess(carrier, forms=forms, contents=f105[4:8], words=[title, subtitle],
+                       topics=[v for t in SUBJECT_TAGS for f in tags.get(t, ()) for v in subs(f, "a")],
+                       contents_codes=genre.UNIMARC_CONTENTS)
 
 
 def _subjects(tags: dict) -> list[tuple[str, str | None, str]]:
