@@ -1,9 +1,13 @@
 """What every bench prints: percentiles of samples in milliseconds, and the
-time of one call."""
+time of one call; and the import benches' baseline, pymarc's bare parse."""
 from __future__ import annotations
 
+import gzip
 import statistics
 import time
+from pathlib import Path
+
+import pymarc
 
 STAMP = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime on SQLite, for bulk inserts
 
@@ -21,3 +25,14 @@ def timed(call) -> float:
     began = time.perf_counter()
     call()
     return (time.perf_counter() - began) * 1000
+
+
+def bare_parse(path: Path) -> tuple[int, float]:
+    """How many records pymarc reads from ``path`` (ISO 2709, gzipped or not), and in how many seconds."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    started = time.perf_counter()
+    count = 0
+    with opener(path, "rb") as stream:
+        for _record in pymarc.MARCReader(stream):
+            count += 1
+    return count, time.perf_counter() - started

@@ -14,7 +14,6 @@ Usage: .venv/bin/python bench/import.py [--file PATH] [--runs N]
 from __future__ import annotations
 
 import argparse
-import gzip
 import os
 import resource
 import statistics
@@ -26,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import pymarc  # noqa: E402
 
+from bench.figures import bare_parse  # noqa: E402
 from cite import migrate  # noqa: E402
 from core.db import Database  # noqa: E402
 from importers.marc.runner import import_file  # noqa: E402
@@ -40,16 +39,6 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 def rss_mb() -> float:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * PAGE / 2**20
-
-
-def bare_parse(path: Path) -> tuple[int, float]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    started = time.perf_counter()
-    count = 0
-    with opener(path, "rb") as stream:
-        for _record in pymarc.MARCReader(stream):
-            count += 1
-    return count, time.perf_counter() - started
 
 
 def one_import(path: Path) -> dict:

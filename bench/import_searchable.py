@@ -38,9 +38,11 @@ import threading
 import time
 from pathlib import Path
 
-import pymarc
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.figures import bare_parse  # noqa: E402
+
 LOC_100K = ROOT.parent / "shared" / "data" / "marc21-loc-booksall-2016-100k" / \
     "loc-booksall-2016-records-10001-110000.mrc.gz"
 FIRST_20K = Path(tempfile.gettempdir()) / "catalogue-bench-loc-first-20000.mrc"
@@ -63,16 +65,6 @@ def first_records(source: Path, target: Path, count: int) -> Path:
                 written += 1
     partial.rename(target)
     return target
-
-
-def bare_parse(path: Path) -> tuple[int, float]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    started = time.perf_counter()
-    count = 0
-    with opener(path, "rb") as stream:
-        for _record in pymarc.MARCReader(stream):
-            count += 1
-    return count, time.perf_counter() - started
 
 
 def tree_rss_mb(pid: int) -> float:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from pymarc import Field, Indicators, Subfield
+from pymarc import Field
 from pymarc import Record as Marc
 from sqlalchemy import func, select
 
@@ -14,12 +14,9 @@ from importers.marc.reader import read_marc
 from importers.models import ImportReject, ImportRun
 from importers.services.imports import ImportService
 from tests.support.factories import make_record
+from tests.support.marc import df
 from thesaurus.models import Concept
 from thesaurus.vocab import ConceptStatus
-
-
-def df(tag, ind, *pairs):
-    return Field(tag=tag, indicators=Indicators(ind[0], ind[1]), subfields=[Subfield(c, v) for c, v in pairs])
 
 
 def book(number: str | None, title: str, *, isbn=None, author="Martin, Léa", year="2021", items=(), extra=()):

@@ -4,27 +4,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from pymarc import Field, Indicators, Record, Subfield
 
 from catalogue.identifiers import InvalidIdentifier, normalise_isbn
 from catalogue.services.validation import clean_record
 from importers.marc.mapping import MappingError, _isbn13, isbd, to_catalogue
 from importers.marc.reader import read_marc
-
-
-def df(tag: str, ind: str, *pairs: tuple[str, str]) -> Field:
-    return Field(tag=tag, indicators=Indicators(ind[0], ind[1]), subfields=[Subfield(c, v) for c, v in pairs])
-
-
-def cf(tag: str, data: str) -> Field:
-    return Field(tag=tag, data=data)
-
-
-def record(leader: str, *fields: Field) -> Record:
-    marc = Record(leader=leader, force_utf8=True)
-    marc.add_field(*fields)
-    return marc
-
+from tests.support.marc import cf, df, record
 
 BOOK = "00000nam a2200000 a 4500"
 F008 = "800108s1999    ilu           000 0 eng  "

@@ -3,24 +3,10 @@ and website titles (no database: runs once)."""
 from __future__ import annotations
 
 import pytest
-from pymarc import Field, Indicators, Record, Subfield
+from pymarc import Field
 
 from importers.marc.mapping import genre, to_catalogue
-
-
-def df(tag: str, ind: str, *pairs: tuple[str, str]) -> Field:
-    return Field(tag=tag, indicators=Indicators(ind[0], ind[1]), subfields=[Subfield(c, v) for c, v in pairs])
-
-
-def cf(tag: str, data: str) -> Field:
-    return Field(tag=tag, data=data)
-
-
-def record(leader: str, *fields: Field) -> Record:
-    marc = Record(leader=leader, force_utf8=True)
-    marc.add_field(*fields)
-    return marc
-
+from tests.support.marc import cf, df, record
 
 BOOK = "00000nam a2200000 a 4500"
 SERIAL = "00000nas a2200000 a 4500"

@@ -12,7 +12,7 @@ import json
 import pymarc
 import pytest
 from click.testing import CliRunner
-from pymarc import Field, Indicators, Subfield
+from pymarc import Field, Subfield
 from sqlalchemy import func, select
 
 from catalogue.models import Record
@@ -24,6 +24,7 @@ from importers.marc.mapping import to_catalogue
 from importers.marc.reader import read_marc
 from importers.services.imports import ImportService
 from tests.support.factories import make_record
+from tests.support.marc import df
 
 COUNTS = ("created", "updated", "unchanged", "held", "rejected")
 
@@ -94,9 +95,6 @@ def exported(db) -> list[pymarc.Record]:
     with db.session() as session:
         return [record_to_marc21(r) for r in stream_records(session, parse_query(None))]
 
-
-def df(tag, ind, *pairs):
-    return Field(tag=tag, indicators=Indicators(ind[0], ind[1]), subfields=[Subfield(c, v) for c, v in pairs])
 
 
 def bare(title="Sans numéro", *, controls=(), extra=(), leader="00000nam a2200000 a 4500"):
