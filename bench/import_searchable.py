@@ -192,7 +192,8 @@ def main() -> None:
         result = whole_command(LOC_100K)
         print(f"100,000 records: whole command {result['seconds']:.1f} s "
               f"({result['read'] / result['seconds']:,.0f} records/s, all searchable; "
-              + ", ".join(f"{name} {value:.1f} s" for name, value in result["phases"].items()) + "), "
+              + ", ".join(f"{name} {value:.1f} s" for name, value in result["phases"].items())
+              + f"; CPU {result['cpu']:.1f} s), "
               f"peak RSS of the process tree {result['peak']:.0f} MB; pymarc bare parse of the .gz "
               f"{parse_seconds:.1f} s; ratio {result['seconds'] / parse_seconds:.2f}; "
               f"load average {os.getloadavg()[0]:.2f}")

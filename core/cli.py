@@ -86,21 +86,22 @@ class Context:
         except Exception:  # the database went away meanwhile: the scheduler sends it
             log.warning("The mail the command queued is left for the scheduler.", exc_info=True)
 
-    def index_queued(self, *, show_progress: bool, label: str = "Indexing") -> int | None:
+    def index_queued(self, *, show_progress: bool, label: str | None = None, prepared=None) -> int | None:
         """Index the works queued so far (the outbox), with a progress bar on
         stderr if ``show_progress``. A command that queues many works (an
         import) calls it before it ends, so its output says when they are
-        searchable; what remains is drained by ``finish``."""
+        searchable; what remains is drained by ``finish``. ``prepared``: the
+        rows of works it analysed ahead (core.prepared)."""
         if not show_progress or not outbox.waiting(self.database):
-            return outbox.drain(self.app)
-        bar = click.progressbar(length=1, label=label, file=sys.stderr)
+            return outbox.drain(self.app, prepared=prepared)
+        bar = click.progressbar(length=1, label=label or self.gettext("Indexing"), file=sys.stderr)
 
         def progress(done: int, total: int) -> None:
             bar.length = max(total, 1)
             bar.update(done - bar.pos)
 
         with bar:
-            return outbox.drain(self.app, progress=progress)
+            return outbox.drain(self.app, progress=progress, prepared=prepared)
 
 
 pass_context = click.make_pass_decorator(Context)

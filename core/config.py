@@ -79,6 +79,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CATALOGUE_IMPORT_MATCH_RULES", "source_id,isbn,issn,key",
             "How imported records find the work they describe, rules tried in order "
             "(see *Matching and merging*)."),
+    Setting("CATALOGUE_IMPORT_ANALYSE_IN_WORKERS", "false",
+            "`true`: on the embedded engine, an import's worker processes also analyse the new works' search "
+            "documents, and the indexing that ends the import loads them instead of reading the works back. "
+            "Pays with more than 2 CPUs; slower on 2 (see *From file to searchable*)."),
+    Setting("CATALOGUE_PASSWORD_HASH_PROFILE", "rfc_9106_low_memory",
+            "Parameters of the argon2id password hashes: `rfc_9106_low_memory` (64 MiB, 3 passes). "
+            "`cheapest` is argon2-cffi's profile for test suites, which hash thousands of passwords: "
+            "never in production."),
     Setting("CATALOGUE_SEARCH_ENGINE", "embedded",
             "Search engine: `embedded` (an index file next to the database, no service to run), "
             "`elasticsearch` (8 or 9) or `opensearch` (2.x and later)."),
@@ -116,6 +124,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CATALOGUE_THESAURUS_BASE_URI", "https://thesaurus.cite-des-metiers.invalid/concept/",
             "Prefix of the URI given to a concept created here (imported concepts keep theirs)."),
 )
+
+
+PASSWORD_HASH_PROFILES = ("rfc_9106_low_memory", "cheapest")
+
+
+def password_hash_profile(environ=os.environ) -> str:
+    """Read once, when the accounts package is imported: hashes are made
+    outside any application too (the demo, the tests' factories)."""
+    return _choice("CATALOGUE_PASSWORD_HASH_PROFILE", environ, PASSWORD_HASH_PROFILES)
 
 
 def _flag(value: str) -> bool:
@@ -190,6 +207,7 @@ def load(environ=None) -> dict:
         "HARVEST_ATTEMPTS": int(_env("CATALOGUE_HARVEST_ATTEMPTS", environ)),
         "HARVEST_TIMEOUT_SECONDS": float(_env("CATALOGUE_HARVEST_TIMEOUT_SECONDS", environ)),
         "IMPORT_MATCH_RULES": _env("CATALOGUE_IMPORT_MATCH_RULES", environ),
+        "IMPORT_ANALYSE_IN_WORKERS": _flag(_env("CATALOGUE_IMPORT_ANALYSE_IN_WORKERS", environ)),
         "THESAURUS_BASE_URI": _env("CATALOGUE_THESAURUS_BASE_URI", environ),
         "SEARCH_ENGINE": _env("CATALOGUE_SEARCH_ENGINE", environ).strip().lower(),
         "SEARCH_URL": _env("CATALOGUE_SEARCH_URL", environ) or None,

@@ -24,6 +24,7 @@ from core.db import Base, Database, UTCDateTime, utcnow
 CHUNK = 5000
 
 EXTENSION = "catalogue.outbox.drain"
+ANALYSER = "catalogue.outbox.analyser"
 
 
 class ReindexRequest(Base):
@@ -92,14 +93,35 @@ def on_drain(app, drain: Callable[..., int | None]) -> None:
     """Register what draining means for ``app`` (the search package does, in
     its ``init_app``): a callable that indexes what waits, logs its own
     failures and returns how many rows it handled (None on failure). It
-    takes an optional ``progress(done, total)`` callback, in works."""
+    takes an optional ``progress(done, total)`` callback, in works, and
+    optional ``prepared`` rows (core.prepared)."""
     app.extensions[EXTENSION] = drain
 
 
-def drain(app, progress: Callable[[int, int], None] | None = None) -> int | None:
+def on_analyse(app, analyser: Callable[[], str | None]) -> None:
+    """Register (the search package does) what tells a bulk writer how to
+    analyse its works' search documents ahead of the drain: a callable that
+    gives the "module.function" to run in its worker processes, or None when
+    the engine in use has no such road (core.prepared)."""
+    app.extensions[ANALYSER] = analyser
+
+
+def analyser(app) -> str | None:
+    """The "module.function" that analyses new works' search documents in a
+    bulk writer's worker processes (list of (position, values) -> bytes), or
+    None: then the drain reads the works back, as for any writer."""
+    registered = app.extensions.get(ANALYSER)
+    return registered() if registered is not None else None
+
+
+def drain(app, progress: Callable[[int, int], None] | None = None, prepared=None) -> int | None:
     """Drain the outbox now if a drain is registered; None when none is.
-    ``progress(done, total)`` follows the works indexed (a progress bar)."""
+    ``progress(done, total)`` follows the works indexed (a progress bar);
+    ``prepared``: rows analysed ahead by the command (core.prepared.Prepared)."""
     registered = app.extensions.get(EXTENSION)
     if registered is None:
         return None
-    return registered(progress=progress) if progress is not None else registered()
+    options = {"progress": progress} if progress is not None else {}
+    if prepared is not None and prepared.works:
+        options["prepared"] = prepared
+    return registered(**options)

@@ -32,6 +32,8 @@ from catalogue.models import Record
 from core import heartbeats
 from core.db import Database, utcnow
 from core.outbox import ReindexRequest, chunks
+from core.prepared import Prepared
+from search.embedded.prepared import rows as prepared_rows
 from search.projection import iter_search_documents, search_documents
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,8 @@ Progress = Callable[[int, int], None]  # (works indexed so far, works to index)
 
 
 def drain(database: Database, engine, *, batch: int = BATCH, progress: Progress | None = None,
-          bulk_min: int = BULK_MIN, rebuild_min: int = REBUILD_MIN, rebuild_share: float = REBUILD_SHARE) -> int:
+          bulk_min: int = BULK_MIN, rebuild_min: int = REBUILD_MIN, rebuild_share: float = REBUILD_SHARE,
+          prepared: Prepared | None = None) -> int:
     """Index (or remove from the index) every record waiting in the outbox.
     Returns how many rows were handled, and leaves a heartbeat. Raises
     what the engine raises; the rows of the failing batch then stay queued.
@@ -54,13 +57,16 @@ def drain(database: Database, engine, *, batch: int = BATCH, progress: Progress 
     ``progress(done, total)`` is called after each batch, in works; the
     total grows if rows are queued meanwhile. A backlog of at least
     ``rebuild_min`` rows and more than ``rebuild_share`` of the index is a
-    rebuild; from ``bulk_min`` rows, a bulk load (tests lower all three)."""
+    rebuild; from ``bulk_min`` rows, a bulk load (tests lower all three).
+    ``prepared``: rows of new works an import's workers analysed
+    (search.embedded.prepared); a rebuild of the embedded index loads those
+    of works unchanged since instead of reading them back."""
     engine.ensure_ready()
     waiting = _waiting(database)
     tally = _Tally(progress)
     handled = 0
     if waiting >= rebuild_min and waiting > rebuild_share * engine.count():
-        handled = _rebuild_backlog(database, engine, tally)
+        handled = _rebuild_backlog(database, engine, tally, prepared if engine.name == "embedded" else None)
         waiting = _waiting(database)
     bulk = waiting >= bulk_min
     tally.expect(waiting)
@@ -97,18 +103,42 @@ def _drain_rows(database: Database, engine, batch: int, tally: _Tally) -> int:
     return handled
 
 
-def _rebuild_backlog(database: Database, engine, tally: _Tally) -> int:
+def _rebuild_backlog(database: Database, engine, tally: _Tally, prepared: Prepared | None = None) -> int:
     """Rebuild the whole index, then forget the rows read before it began
     (the rebuild read their records after they were committed); rows
-    re-marked meanwhile stay. Returns how many rows were forgotten."""
+    re-marked meanwhile stay. Returns how many rows were forgotten.
+
+    A work of ``prepared`` whose row is still the one its import queued
+    (same time: nothing changed it since) is loaded from its analysed rows;
+    every other work is read from the database."""
     with database.session() as session:
         rows = session.execute(select(ReindexRequest.record_id, ReindexRequest.requested_at)).all()
         tally.expect(session.scalar(select(func.count()).select_from(Record)))
+    batches, ready = _trusted(prepared, rows) if prepared is not None else ([], set())
+    analysed = (tally.counted(prepared_rows(prepared.rows(number), ids), len(ids)) for number, ids in batches)
     with database.session() as session:
-        engine.rebuild(tally.counting(iter_search_documents(session, batch=BULK_BATCH)))
+        documents = iter_search_documents(session, batch=BULK_BATCH, skip=ready)
+        if batches:
+            engine.rebuild(tally.counting(documents), analysed=analysed)
+        else:
+            engine.rebuild(tally.counting(documents))
     _forget(database, rows)
     tally.finish()
     return len(rows)
+
+
+def _trusted(prepared: Prepared, rows) -> tuple[list[tuple[int, dict[int, int]]], set[int]]:
+    """([(batch number, position -> record id of its works to load)], the ids
+    of those works): the works whose outbox row is still the one the import
+    wrote with them."""
+    queued = {row.record_id: row.requested_at for row in rows}
+    batches, ready = [], set()
+    for number, works in prepared:
+        ids = {position: record_id for position, record_id, at in works if queued.get(record_id) == at}
+        if ids:
+            batches.append((number, ids))
+            ready.update(ids.values())
+    return batches, ready
 
 
 def _forget(database: Database, rows) -> None:
@@ -155,6 +185,11 @@ class _Tally:
         self.done = self.total
         self._report()
 
+    def counted(self, rows: tuple, works: int) -> tuple:
+        """``rows`` of a batch of ``works`` analysed ahead, counted as indexed."""
+        self.advance(works)
+        return rows
+
     def counting(self, documents: Iterable[dict], every: int = BATCH) -> Iterator[dict]:
         seen = 0
         for document in documents:
@@ -169,12 +204,13 @@ class _Tally:
             self.progress(self.done, self.total)
 
 
-def drain_quietly(database: Database, engine, *, progress: Progress | None = None) -> int | None:
+def drain_quietly(database: Database, engine, *, progress: Progress | None = None,
+                  prepared: Prepared | None = None) -> int | None:
     """drain, logging a failure instead of raising: used after a commit, where
     the change is saved and the outbox keeps the rows for the next drain.
     Returns how many rows were handled, or None on failure."""
     try:
-        return drain(database, engine, progress=progress)
+        return drain(database, engine, progress=progress, prepared=prepared)
     except Exception:  # any engine or network error: the scheduler retries
         log.warning("The search index could not be updated now; the queued works stay queued "
                     "and the next drain (at most a minute with `catalogue scheduler`) retries.",

@@ -19,10 +19,8 @@ they do not help find a work, and leaving them out keeps re-indexing small.
 from __future__ import annotations
 
 import copy
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from operator import mul
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,23 +34,18 @@ from catalogue.models import (
     RecordPole,
     RecordSubject,
 )
-from catalogue.vocab import ONLINE_TYPES, ItemStatus, weeded
+from catalogue.vocab import weeded
 from core.outbox import chunks
-from core.text import fold
+from search.documents import availability, document, isbn_forms, title_sort, value_of, year_range
 from thesaurus.indexing import broader_map
 from thesaurus.models import Concept, ConceptLabel
 
+# The document's pure parts are in search.documents; kept importable from here.
+__all__ = ["availability", "isbn_forms", "iter_search_documents", "search_document", "search_documents",
+           "title_sort", "year_range"]
+
 LABEL_ORDER = {"pref": 0, "alt": 1, "hidden": 2}
 BATCH = 500
-# On display is on the shelves of the documentation space: a visitor can read it there.
-CONSULTABLE = {ItemStatus.AVAILABLE.value, ItemStatus.ON_DISPLAY.value}
-# A withdrawn copy has left the collection: it neither holds a place nor makes a work unavailable.
-GONE = ItemStatus.WITHDRAWN.value
-# Leading articles left out of the title's sort key. Matched before accents are
-# folded, so that the French preposition "à" is kept and the English "a" is not.
-_ARTICLE = re.compile(r"^(?:(?:le|la|les|un|une|des|du|the|an|a)\s+|l['’]\s*)")
-_LEADING = re.compile(r"^[\W_]+")
-_ISBN10_WEIGHTS = range(10, 1, -1)
 _RECORD_COLUMNS = (Record.id, Record.title, Record.subtitle, Record.year, Record.document_type, Record.summary,
                    Record.notes, Record.isbn, Record.issn, Record.publisher, Record.series, Record.languages,
                    Record.url)
@@ -95,20 +88,28 @@ def search_documents(session: Session, record_ids: Iterable[int]) -> dict[int, d
     return documents
 
 
-def iter_search_documents(session: Session, *, batch: int = BATCH) -> Iterator[dict]:
+def iter_search_documents(session: Session, *, batch: int = BATCH, skip: set[int] | frozenset = frozenset()
+                          ) -> Iterator[dict]:
     """Every record's document, by id, a batch at a time (for a full rebuild):
-    memory stays flat whatever the size of the catalogue."""
+    memory stays flat whatever the size of the catalogue. ``skip``: ids of
+    records whose documents the caller has already (none is read for them)."""
     last = 0
     while True:
         ids = list(session.scalars(select(Record.id).where(Record.id > last).order_by(Record.id).limit(batch)))
         if not ids:
             return
+        last = ids[-1]
+        if skip:
+            wanted = [i for i in ids if i not in skip]
+            if len(wanted) < len(ids):
+                found = search_documents(session, wanted) if wanted else {}
+                yield from (found[i] for i in wanted if i in found)
+                continue
         # A range, not an IN list of hundreds of ids: a full rebuild runs this
         # for every record, and expanding the list costs more than the query.
         low, high = ids[0], ids[-1]
         documents = _batch(session, lambda column: column.between(low, high))
         yield from (documents[i] for i in ids if i in documents)
-        last = high
 
 
 def _batch(session: Session, records) -> dict[int, dict]:
@@ -139,7 +140,7 @@ def _batch(session: Session, records) -> dict[int, dict]:
         if weeded([status for _, status in items.get(record_id, ())], _value(row.document_type)):
             continue  # out of the public catalogue: the indexer removes it
         ids = sorted(indexed[record_id]) if record_id in indexed else ()
-        documents[record_id] = _document(
+        documents[record_id] = document(
             row, contributors.get(record_id) or [], subjects.get(record_id) or [],
             _values(poles.get(record_id)), _values(audiences.get(record_id)), items.get(record_id, ()),
             [copy.deepcopy(concepts[c]) for c in ids], set().union(*(paths[c] for c in ids)))
@@ -153,85 +154,11 @@ def _grouped(connection, query) -> defaultdict[int, list]:
     return grouped
 
 
-def _value(value) -> str:
-    return getattr(value, "value", value)
+_value = value_of
 
 
 def _values(values: list | None) -> list[str]:
     return sorted(map(_value, values)) if values else []
-
-
-def _document(row, contributors: list[str], subjects: list[str], poles: list[str], audiences: list[str],
-              items: list[tuple[str, str]], descriptors: list[dict], paths: set[int]) -> dict:
-    terms: dict[str, None] = {}  # an ordered set
-    for descriptor in descriptors:
-        for label in descriptor["labels"]:
-            terms.setdefault(label["text"])
-    (record_id, title, subtitle, year, document_type, summary, notes, isbn, issn, publisher, series, languages,
-     url) = row  # in the order of _RECORD_COLUMNS
-    document_type = _value(document_type)
-    held = [(library, status) for library, status in items if status != GONE]
-    return {
-        "id": record_id, "title": title, "subtitle": subtitle,
-        "contributors": contributors, "authors": list(contributors),
-        "year": year, "year_range": year_range(year),
-        "document_type": document_type, "poles": poles, "audiences": audiences,
-        "languages": list(languages or []),
-        "summary": summary, "notes": notes, "isbn": isbn, "isbns": isbn_forms(isbn),
-        "issn": issn, "publisher": publisher, "series": series,
-        "libraries": sorted({library for library, _ in held}),
-        "availability": availability([status for _, status in held], document_type, url),
-        "title_sort": title_sort(title),
-        "subjects": subjects,
-        "descriptors": descriptors,
-        "descriptor_paths": sorted(paths),
-        "descriptor_terms": list(terms),
-    }
-
-
-def year_range(year: int | None) -> str | None:
-    """The facet value of a publication year: "<1990", then decades ("1990-1999")."""
-    if year is None:
-        return None
-    if year < 1990:
-        return "<1990"
-    start = year - year % 10
-    return f"{start}-{start + 9}"
-
-
-def isbn_forms(isbn: str | None) -> list[str]:
-    """The stored ISBN-13 and, for a 978 one, its ISBN-10: a visitor may type either."""
-    if not isbn:
-        return []
-    if not (len(isbn) == 13 and isbn.isdigit() and isbn.startswith("978")):
-        return [isbn]
-    # The stored ISBN is already a checked ISBN-13 (catalogue.identifiers):
-    # computing the ISBN-10 check digit here is 100 times faster than
-    # stdnum's full validation, which a rebuild would run for every record.
-    body = isbn[3:12]
-    check = (11 - sum(map(mul, _ISBN10_WEIGHTS, map(int, body))) % 11) % 11
-    return [isbn, body + ("X" if check == 10 else str(check))]
-
-
-def title_sort(title: str | None) -> str:
-    """The title folded, without its leading article: "Les métiers" sorts under M."""
-    text = _LEADING.sub("", (title or "").casefold())
-    return fold(_ARTICLE.sub("", text, count=1))
-
-
-def availability(statuses: list[str], document_type: str, url: str | None) -> str:
-    """A work's availability in the facet's terms, from the statuses of its
-    copies still in the collection (codes). A website with its address is
-    read online, whatever its copies: those are bookmarks on the kiosks, not
-    something to fetch from a shelf. Any work with an address and no copy
-    is online too."""
-    if url and document_type in ONLINE_TYPES:
-        return "online"
-    if any(status in CONSULTABLE for status in statuses):
-        return "available"
-    if statuses:
-        return "unavailable"
-    return "online" if url else "none"
 
 
 def _descriptors(session: Session, concept_ids: set[int]) -> tuple[dict[int, dict], dict[int, set[int]]]:

@@ -18,6 +18,9 @@ import pytest
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="catalogue-tests-"))
 os.environ["CATALOGUE_INSTANCE_DIR"] = str(_SESSION_DIR / "instance")
 os.environ.setdefault("CATALOGUE_LOG_LEVEL", "WARNING")
+# Real argon2id, with argon2-cffi's profile for test suites: the suite hashes and checks
+# thousands of passwords (in this process and in the servers it starts, which inherit it).
+os.environ.setdefault("CATALOGUE_PASSWORD_HASH_PROFILE", "cheapest")
 
 from cite import (
     create_app,  # noqa: E402
@@ -26,6 +29,8 @@ from cite import (
 from cite.schema import metadata  # noqa: E402
 from core.db import Database  # noqa: E402
 from tests.support.postgres import PostgresServer, find_binaries  # noqa: E402
+from tests.support.schedule import longest_first  # noqa: E402
+from tests.support.templates import SHARED as SHARED_BYTECODE  # noqa: E402
 
 BACKENDS = [b.strip() for b in os.environ.get("CATALOGUE_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -124,6 +129,7 @@ def app(database_url, tmp_path):
         "SESSION_COOKIE_SECURE": False,
         "INSTANCE_DIR": str(tmp_path),
     })
+    app.jinja_env.bytecode_cache = SHARED_BYTECODE  # each template compiled once per process
     yield app
     # The observatory's timer would write this test's last counts into the next test's database.
     from search.web import flush_observatory
@@ -148,6 +154,8 @@ def shared_data():
     return SHARED_DATA
 
 
+# Last, after pytest's own reordering (by backend), which would split modules again.
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     # schemathesis makes one item per API operation but, under pytest 9
     # (whose node ids are structured, in ``_id``), leaves them all the test
@@ -163,3 +171,4 @@ def pytest_collection_modifyitems(items):
     twice = sorted({item.nodeid for item in items if item.nodeid in seen or seen.add(item.nodeid)})
     if twice:  # a parallel run would silently drop all but one of each
         raise pytest.UsageError(f"tests share a node id: {', '.join(twice[:5])}")
+    items[:] = longest_first(items)  # see tests/support/schedule.py

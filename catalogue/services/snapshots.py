@@ -3,8 +3,10 @@ conflicts and by the API. One place decides what a record looks like."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from catalogue.models import Item, Record
+if TYPE_CHECKING:  # annotations only: the import's worker processes use this module without the models
+    from catalogue.models import Item, Record
 
 RECORD_FIELDS = (
     "title", "subtitle", "responsibility", "publisher", "place", "year", "edition", "series",

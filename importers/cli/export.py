@@ -34,7 +34,8 @@ def export(ctx: Context, fmt: str, query: str | None, output: Path | None):
     def on_skip(marc, reason):
         ident = marc.get("001")
         skipped.append(ident)
-        click.echo(f"Skipped record {ident.data if ident else '?'}: {reason}", err=True)
+        click.echo(ctx.gettext("Skipped record %(id)s: %(reason)s", id=ident.data if ident else "?", reason=reason),
+                   err=True)
 
     with ctx.database.session() as session:
         records = stream_records(session, parsed)
@@ -52,7 +53,7 @@ def export(ctx: Context, fmt: str, query: str | None, output: Path | None):
                 os.replace(partial, output)
             finally:
                 partial.unlink(missing_ok=True)
-    summary = f"{count} records exported"
+    summary = ctx.ngettext("%(num)s record exported", "%(num)s records exported", count)
     if skipped:
-        summary += f", {len(skipped)} skipped (too large for ISO 2709)"
-    click.echo(summary + (f" to {output}." if output else "."), err=True)
+        summary += ctx.gettext(", %(skipped)s skipped (too large for ISO 2709)", skipped=len(skipped))
+    click.echo(summary + (ctx.gettext(" to %(file)s.", file=output) if output else "."), err=True)

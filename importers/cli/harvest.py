@@ -35,7 +35,8 @@ def harvest(ctx: Context, url, metadata_prefix, set_spec, from_date, source, as_
 
     def progress(report):
         if not as_json:
-            click.echo(f"page {report.pages}: {report.read} read, {report.deleted} deletions", err=True)
+            click.echo(ctx.gettext("page %(page)s: %(read)s read, %(deleted)s deletions", page=report.pages,
+                                   read=report.read, deleted=report.deleted), err=True)
 
     try:
         report = nightly_harvest(ctx.app, url=url, metadata_prefix=metadata_prefix, set_spec=set_spec,
@@ -45,14 +46,17 @@ def harvest(ctx: Context, url, metadata_prefix, set_spec, from_date, source, as_
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
-        click.echo(f"Harvest of {report.url} (run {report.run_id}, from {report.from_date or 'the beginning'}): "
-                   f"{report.read} read, {report.created} created, {report.updated} updated, "
-                   f"{report.unchanged} unchanged, {report.held} held for review, {report.rejected} rejected "
-                   f"({report.deleted} deletions).")
+        since = report.from_date or ctx.gettext("the beginning")
+        click.echo(ctx.gettext(
+            "Harvest of %(url)s (run %(run)s, from %(since)s): %(read)s read, %(created)s created, %(updated)s "
+            "updated, %(unchanged)s unchanged, %(held)s held for review, %(rejected)s rejected (%(deleted)s "
+            "deletions).", url=report.url, run=report.run_id, since=since, read=report.read,
+            created=report.created, updated=report.updated, unchanged=report.unchanged, held=report.held,
+            rejected=report.rejected, deleted=report.deleted))
         if report.rejects_file:
-            click.echo(f"Rejected records: {report.rejects_file}")
+            click.echo(ctx.gettext("Rejected records: %(file)s", file=report.rejects_file))
         if report.next_from:
-            click.echo(f"Next harvest from {report.next_from}.")
+            click.echo(ctx.gettext("Next harvest from %(since)s.", since=report.next_from))
     if report.error:
-        click.secho(f"The harvest stopped: {report.error}", fg="red", err=True)
+        click.secho(ctx.gettext("The harvest stopped: %(error)s", error=report.error), fg="red", err=True)
         sys.exit(1)

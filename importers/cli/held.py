@@ -41,8 +41,8 @@ def list_held(ctx: Context, run_id: int, state: str | None, as_json: bool):
                    f"{_change('title', row['title'])}{_change('author', row['author'])}— "
                    f"{row['state']}{decided}")
     if not as_json:
-        click.echo(f"{counts['held']} waiting, {counts['applied']} applied, {counts['rejected']} rejected.",
-                   err=True)
+        click.echo(ctx.gettext("%(held)s waiting, %(applied)s applied, %(rejected)s rejected.", held=counts["held"],
+                               applied=counts["applied"], rejected=counts["rejected"]), err=True)
 
 
 @held_group.command("apply")
@@ -71,7 +71,7 @@ def reject(ctx: Context, run_id: int, held_ids: tuple[int, ...], every: bool, re
 
 def _decide(ctx: Context, run_id: int, held_ids, every: bool, decision: str, reason, username) -> None:
     if bool(held_ids) == every:
-        raise click.UsageError("Give the ids of held updates, or --all.")
+        raise click.UsageError(ctx.gettext("Give the ids of held updates, or --all."))
     with ctx.app.app_context():
         require_schema(ctx)
         try:
@@ -79,16 +79,18 @@ def _decide(ctx: Context, run_id: int, held_ids, every: bool, decision: str, rea
                 service = HeldService(session, _actor(session, username))
                 if every:
                     done = service.decide_all(run_id, decision, reason=reason)
-                    click.echo(f"{done['applied']} applied, {done['rejected']} rejected, "
-                               f"{len(done['skipped'])} still held (their work changed or was deleted since).")
+                    click.echo(ctx.gettext(
+                        "%(applied)s applied, %(rejected)s rejected, %(skipped)s still held (their work changed or "
+                        "was deleted since).", applied=done["applied"], rejected=done["rejected"],
+                        skipped=len(done["skipped"])))
                     return
                 for held_id in held_ids:
                     if decision == "apply":
                         _, outcome = service.apply(run_id, held_id, reason=reason)
-                        click.echo(f"#{held_id} applied ({outcome}).")
+                        click.echo(ctx.gettext("#%(id)s applied (%(outcome)s).", id=held_id, outcome=outcome))
                     else:
                         service.reject(run_id, held_id, reason=reason)
-                        click.echo(f"#{held_id} rejected.")
+                        click.echo(ctx.gettext("#%(id)s rejected.", id=held_id))
         except errors.CatalogueError as error:
             fail(error)
 

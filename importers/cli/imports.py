@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
+from core import outbox
 from core.cli import Context, pass_context, require_schema
+from core.prepared import Prepared
 from importers.marc.matching import WorkSet, parse_rules
 from importers.marc.runner import import_file
 
@@ -45,22 +47,40 @@ def import_command(ctx: Context, files: tuple[Path, ...], flavour: str, encoding
     except ValueError as error:
         raise click.UsageError(f"CATALOGUE_IMPORT_MATCH_RULES: {error}") from None
     rejects_dir = Path(config["INSTANCE_DIR"]) / "rejects"
-    # The first record describing a work wins, across the files of the command:
-    # importing the same files again changes nothing.
+    # The workers that map the records also analyse the new works' search
+    # documents when the search package registers how: the drain then loads those rows.
+    analyse = outbox.analyser(ctx.app)
+    prepared = Prepared() if analyse else None
+    # seen: the first record describing a work wins, across the files of the
+    # command: importing the same files again changes nothing.
     options = {"source": source, "flavour": flavour, "encoding": encoding,
                "dry_run": dry_run, "rules": config["IMPORT_MATCH_RULES"], "rejects_dir": rejects_dir,
-               "seen": WorkSet()}
+               "seen": WorkSet(), "analyse": analyse, "prepared": prepared}
+    try:
+        reports = _import_files(ctx, files, options, dry_run, as_json, prepared)
+    finally:
+        if prepared is not None:
+            prepared.close()
+    failed = [r for r in reports if r.status != "finished"]
+    for report in failed:
+        click.secho(ctx.gettext("The import of %(file)s stopped: %(error)s", file=report.file, error=report.error),
+                    fg="red", err=True)
+    if failed:
+        sys.exit(1)
 
+
+def _import_files(ctx: Context, files, options: dict, dry_run: bool, as_json: bool,
+                  prepared: Prepared | None) -> list:
     reports = []
     if as_json:
         for path in files:
             report = import_file(ctx.database, path, **options)
             reports.append(report)
             click.echo(json.dumps({key: getattr(report, key) for key in JSON_KEYS}, ensure_ascii=False))
-        _index(ctx, dry_run, show_progress=False)
+        _index(ctx, dry_run, prepared, show_progress=False)
     else:
         total = sum(path.stat().st_size for path in files)
-        with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
+        with click.progressbar(length=total, label=ctx.gettext("Importing"), file=sys.stderr) as bar:
             for path in files:
                 last = 0
 
@@ -71,36 +91,34 @@ def import_command(ctx: Context, files: tuple[Path, ...], flavour: str, encoding
 
                 reports.append(import_file(ctx.database, path, progress=progress, **options))
                 bar.update(path.stat().st_size - last)
-        _index(ctx, dry_run, show_progress=True)
+        _index(ctx, dry_run, prepared, show_progress=True)
         for report in reports:
-            click.echo(_summary(report, dry_run))
-    failed = [r for r in reports if r.status != "finished"]
-    for report in failed:
-        click.secho(f"The import of {report.file} stopped: {report.error}", fg="red", err=True)
-    if failed:
-        sys.exit(1)
+            click.echo(_summary(ctx, report, dry_run))
+    return reports
 
 
-def _index(ctx: Context, dry_run: bool, *, show_progress: bool) -> None:
+def _index(ctx: Context, dry_run: bool, prepared: Prepared | None, *, show_progress: bool) -> None:
     """Make what was imported searchable before the command reports it done
     (the works wait in the outbox; a big backlog is a bulk load or a rebuild)."""
     if not dry_run:
-        ctx.index_queued(show_progress=show_progress)
+        ctx.index_queued(show_progress=show_progress, prepared=prepared)
 
 
 JSON_KEYS = ("file", "run", "status", "read", "created", "updated", "unchanged", "held", "rejected",
              "rejects_file", "error")
 
 
-def _summary(report, dry_run: bool) -> str:
-    line = (f"{report.file}: {report.read} read, {report.created} created, {report.updated} updated, "
-            f"{report.unchanged} unchanged, {report.held} held for review, {report.rejected} rejected "
-            f"(run {report.run})")
+def _summary(ctx: Context, report, dry_run: bool) -> str:
+    line = ctx.gettext("%(file)s: %(read)s read, %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+                       "%(held)s held for review, %(rejected)s rejected (run %(run)s)", file=report.file,
+                       read=report.read, created=report.created, updated=report.updated,
+                       unchanged=report.unchanged, held=report.held, rejected=report.rejected, run=report.run)
     if dry_run:
-        line += " — dry run, nothing written"
+        line += ctx.gettext(" — dry run, nothing written")
     elif report.held:
-        line += (f"\n  Updates from another source that would change a work's title or main author, not applied: "
-                 f"apply or reject them on the run's page, or list them with `catalogue imports held {report.run}`")
+        line += "\n  " + ctx.gettext(
+            "Updates from another source that would change a work's title or main author, not applied: apply or "
+            "reject them on the run's page, or list them with `catalogue imports held %(run)s`", run=report.run)
     if report.rejects_file:
-        line += f"\n  Rejected records, to fix and import again: {report.rejects_file}"
+        line += "\n  " + ctx.gettext("Rejected records, to fix and import again: %(file)s", file=report.rejects_file)
     return line

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gzip
+import importlib
 import os
 from collections import deque
 from itertools import islice
@@ -21,12 +22,13 @@ from typing import Iterator
 from core.batchwork import relax_gc, relaxed_gc, spawn_pool
 from importers.marc import iso2709
 from importers.marc.reader import read_marc
-from importers.services.imports import Incoming, read_stage
+from importers.marc.stage import Incoming, read_stage, work_values
 
 # Below this size worker processes cost more to start than they save.
 PARALLEL_MIN_BYTES = 4_000_000
 BLOCK = 256 * 1024
 IN_FLIGHT = 2  # batches queued per worker
+WORKER_BARE = ("importers", "catalogue", "catalogue.services")
 
 
 def default_workers(path: str | os.PathLike) -> int:
@@ -38,20 +40,32 @@ def default_workers(path: str | os.PathLike) -> int:
     return 0 if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<" else 2
 
 
+Batch = tuple[int, list[Incoming], "bytes | None"]
+
+
 @contextlib.contextmanager
-def batches(path, *, encoding: str, flavour: str, size: int,
-            workers: int = 0) -> Iterator[Iterator[tuple[int, list[Incoming]]]]:
-    """An iterator of (bytes of the file read so far, a batch of mapped records).
-    ``workers`` > 0 parses and maps in that many processes (ISO 2709 only)."""
+def batches(path, *, encoding: str, flavour: str, size: int, workers: int = 0,
+            analyse: str | None = None) -> Iterator[Iterator[Batch]]:
+    """An iterator of (bytes of the file read so far, a batch of mapped
+    records, their search rows or None). ``workers`` > 0 parses and maps in
+    that many processes (ISO 2709 only). ``analyse``: "module.function" that
+    the workers also run on the (position, work_values) of the batch's good
+    records, giving their search rows (core.outbox.analyser)."""
     with relaxed_gc():
         if workers < 1:
             with open(path, "rb") as stream:
-                yield _read_here(stream, encoding, flavour, size)
+                yield ((position, records, None) for position, records in _read_here(stream, encoding, flavour,
+                                                                                       size))
             return
-        # spawn: the workers inherit no database connection nor lock.
-        pool = spawn_pool(workers, f"{__name__}._start_worker")
+        # spawn: the workers inherit no database connection nor lock. They need
+        # plain modules, not the packages' __init__ (the web application, for
+        # ours and for those of ``analyse``'s module): importing it cost each
+        # worker half a second of CPU.
+        parts = analyse.split(".")[:-2] if analyse else []
+        bare = WORKER_BARE + tuple(".".join(parts[:end]) for end in range(1, len(parts) + 1))
+        pool = spawn_pool(workers, f"{__name__}._start_worker", bare=bare)
         try:
-            yield _read_in_pool(pool, path, encoding, flavour, size, workers * IN_FLIGHT)
+            yield _read_in_pool(pool, path, encoding, flavour, size, workers * IN_FLIGHT, analyse)
         finally:
             pool.terminate()
             pool.join()
@@ -63,8 +77,8 @@ def _read_here(stream, encoding: str, flavour: str, size: int) -> Iterator[tuple
         yield stream.tell(), [read_stage(raw, flavour) for raw in chunk]
 
 
-def _read_in_pool(pool, path, encoding: str, flavour: str, size: int,
-                  in_flight: int) -> Iterator[tuple[int, list[Incoming]]]:
+def _read_in_pool(pool, path, encoding: str, flavour: str, size: int, in_flight: int,
+                  analyse: str | None) -> Iterator[Batch]:
     pending: deque = deque()
     with _open(path) as (raw_stream, stream):
         position, chunks = 1, []
@@ -72,23 +86,24 @@ def _read_in_pool(pool, path, encoding: str, flavour: str, size: int,
             chunks.append(chunk)
             if len(chunks) == size:
                 pending.append((raw_stream.tell(), pool.apply_async(
-                    map_chunks, (position, chunks, encoding, flavour))))
+                    map_chunks, (position, chunks, encoding, flavour, analyse))))
                 position, chunks = position + len(chunks), []
                 if len(pending) >= in_flight:
                     done, result = pending.popleft()
-                    yield done, result.get()
+                    yield done, *result.get()
         if chunks:
             pending.append((raw_stream.tell(), pool.apply_async(
-                map_chunks, (position, chunks, encoding, flavour))))
+                map_chunks, (position, chunks, encoding, flavour, analyse))))
     while pending:
         done, result = pending.popleft()
-        yield done, result.get()
+        yield done, *result.get()
 
 
-def map_chunks(position: int, chunks: list[tuple[bytes, bool]], encoding: str,
-               flavour: str) -> list[Incoming]:
+def map_chunks(position: int, chunks: list[tuple[bytes, bool]], encoding: str, flavour: str,
+               analyse: str | None = None) -> tuple[list[Incoming], bytes | None]:
     """In a worker: read and map ISO 2709 records split by the main process,
-    exactly as read_marc would have (same checks, same rejects)."""
+    exactly as read_marc would have (same checks, same rejects); and with
+    ``analyse``, the search rows of the good ones."""
     today = dt.date.today()
     if all(terminated for _, terminated in chunks):  # the usual case: one reader for the batch
         data = iso2709.RECORD_END.join(chunk for chunk, _ in chunks) + iso2709.RECORD_END
@@ -101,7 +116,12 @@ def map_chunks(position: int, chunks: list[tuple[bytes, bool]], encoding: str,
     for offset, raw in enumerate(raws):
         raw.position = position + offset
         mapped.append(read_stage(raw, flavour, today))
-    return mapped
+    if analyse is None:
+        return mapped, None
+    module, _, function = analyse.rpartition(".")
+    rows = getattr(importlib.import_module(module), function)(
+        [(incoming.position, work_values(incoming)) for incoming in mapped if incoming.error is None])
+    return mapped, rows
 
 
 @contextlib.contextmanager

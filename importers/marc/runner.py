@@ -18,6 +18,7 @@ from typing import Callable
 from sqlalchemy import select
 
 from core.db import Database
+from core.prepared import Prepared
 from importers.marc import pipeline
 from importers.marc.matching import WorkSet
 from importers.marc.reader import RawRecord, write_rejects
@@ -50,12 +51,16 @@ def import_file(database: Database, path: str | os.PathLike, *, source: str, fla
                 encoding: str = "auto", dry_run: bool = False, rules: str | None = None, actor=None,
                 rejects_dir: str | os.PathLike | None = None, batch: int = BATCH,
                 workers: int | None = None, progress: Callable[[int], None] | None = None,
-                seen: WorkSet | None = None) -> FileReport:
+                seen: WorkSet | None = None, analyse: str | None = None,
+                prepared: Prepared | None = None) -> FileReport:
     """Import one file; ``progress`` is called with the bytes read so far.
     ``workers``: processes that parse and map records while this one writes
     (default: 2 for a big ISO 2709 file on a machine with several CPUs; 0:
     everything happens here). ``seen``: shared by the files of one command,
-    so that the first record describing a work wins (see import_incoming)."""
+    so that the first record describing a work wins (see import_incoming).
+    ``analyse`` and ``prepared``: the workers also analyse the search
+    documents of the new works with ``analyse`` (core.outbox.analyser), and
+    their rows go to ``prepared``, for the drain that follows."""
     options = {} if rules is None else {"rules": rules}
     with database.transaction() as session:
         run = ImportService(session, actor, **options).start_run(
@@ -63,15 +68,18 @@ def import_file(database: Database, path: str | os.PathLike, *, source: str, fla
             dry_run=dry_run)
         run_id = run.id
     workers = pipeline.default_workers(path) if workers is None else workers
+    if dry_run or analyse is None or prepared is None or workers < 1:
+        analyse, prepared = None, None  # without workers, analysing ahead would only move the work here
     if seen is None or dry_run:  # a dry run's new works are rolled back: their ids mean nothing
         seen = WorkSet()
     error, counts, rejects = None, {}, []
     try:
-        with pipeline.batches(path, encoding=encoding, flavour=flavour, size=batch, workers=workers) as read:
+        with pipeline.batches(path, encoding=encoding, flavour=flavour, size=batch, workers=workers,
+                              analyse=analyse) as read:
             if dry_run:
                 counts, rejects = _dry_run(database, run_id, read, actor, options, progress, seen)
             else:
-                _import(database, run_id, read, actor, options, progress, seen)
+                _import(database, run_id, read, actor, options, progress, seen, prepared)
     except Exception as exc:  # the report says why; what was committed stays
         error = f"{type(exc).__name__}: {exc}"
     except BaseException:  # Ctrl+C: the run says so, then the command stops
@@ -80,9 +88,10 @@ def import_file(database: Database, path: str | os.PathLike, *, source: str, fla
     return _finish(database, run_id, actor, options, rejects_dir, error, dry_run, counts, rejects)
 
 
-def _import(database: Database, run_id: int, read, actor, options: dict, progress, seen: WorkSet) -> None:
+def _import(database: Database, run_id: int, read, actor, options: dict, progress, seen: WorkSet,
+            prepared: Prepared | None) -> None:
     """One transaction per batch: its records, the run's counts and its rejects."""
-    for number, (position, records) in enumerate(read, 1):
+    for number, (position, records, rows) in enumerate(read, 1):
         before = seen.snapshot()
         try:
             with database.transaction() as session:
@@ -92,6 +101,9 @@ def _import(database: Database, run_id: int, read, actor, options: dict, progres
         except BaseException:
             seen.restore(before)  # the works of a rolled-back batch were never written
             raise
+        if prepared is not None and rows is not None:  # committed: the drain may load them
+            prepared.add(rows, [(incoming.position, *incoming.written) for incoming in records
+                                if incoming.written is not None])
         _collect(number)
         if progress:
             progress(position)
@@ -118,7 +130,7 @@ def _dry_run(database: Database, run_id: int, read, actor, options: dict, progre
     try:
         run = session.get(ImportRun, run_id)
         service = ImportService(session, actor, **options)
-        for number, (position, records) in enumerate(read, 1):
+        for number, (position, records, _rows) in enumerate(read, 1):
             run.syntax = run.syntax or records[0].syntax
             service.import_incoming(run, records, seen=seen)
             # Only the run stays in memory (all is flushed): memory stays flat.

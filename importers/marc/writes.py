@@ -76,6 +76,8 @@ def insert_records(service, run, pending: list[NewRecord], barcodes: dict) -> No
                    "source": [None, f"{run.source} {new.source_id or ''}".strip()]}
         if added:
             changes["barcode"] = [None, ", ".join(added)]
+        # Written exactly as mapped (every copy kept): its worker's search rows hold (core.prepared).
+        p.incoming.written = (record_id, now) if len(added) == len(p.mapped.items) else None
         events.append({"at": now, "actor_id": actor, "action": "create", "entity_type": "record",
                        "entity_id": record_id, "record_id": record_id, "label": p.clean["title"][:500],
                        "changes": changes})
@@ -85,7 +87,9 @@ def insert_records(service, run, pending: list[NewRecord], barcodes: dict) -> No
         if rows:
             BulkInsert(session, model.__table__, tuple(rows[0])).insert(rows)
     if subjects:  # headings mapped to concepts give their descriptors (issue 4)
-        apply_mappings(session, {row["record_id"] for row in subjects}, actor_id=actor, now=now)
+        if apply_mappings(session, {row["record_id"] for row in subjects}, actor_id=actor, now=now):
+            for new in pending:  # descriptors are not in the rows the workers analysed
+                new.prepared.incoming.written = None
     # One multi-row statement per batch, in the batch's transaction: the outbox.
     mark_record_ids(session, [row["id"] for row in records], "import.create", now=now)
 

@@ -10,50 +10,26 @@ or rejected (with its position, reason and raw bytes).
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from catalogue.matchkey import title_words
 from catalogue.models import Item, Record
-from catalogue.services.validation import clean_record
 from catalogue.vocab import ItemStatus
 from core.db import paginate, utcnow
 from core.errors import ValidationFailed
 from core.outbox import mark_record_ids
 from core.services import Service
-from core.text import fold
-from importers.marc import identity, matching
-from importers.marc.flavour import detect_flavour
-from importers.marc.mapping import Mapped, MappingError, _isbn13, to_catalogue
+from importers.marc import matching
+from importers.marc.mapping import Mapped
+from importers.marc.stage import Incoming, clean_mapped, read_stage
+from importers.marc.stage import reason as _reason
 from importers.marc.writes import NewRecord, insert_records, merge_record
 from importers.models import ImportReject, ImportRun
 from importers.services import leases
 
-ISO2709_MAX = 99_999
-# Values real records get wrong that the catalogue refuses: dropped, the record kept.
-DROPPABLE = ("isbn", "issn", "year", "languages", "url", "edition", "series")
-
-
-@dataclass
-class Incoming:
-    """A record read, mapped and validated, ready for matching and writing:
-    what crosses from the worker processes to the writing one (so no pymarc
-    objects: they are slow to pickle). Needs no database."""
-    position: int
-    raw: bytes                 # the record as read, for the rejects
-    syntax: str
-    mapped: Mapped | None = None
-    clean: dict | None = None  # clean_record() of mapped.data
-    key: str | None = None     # match key
-    raw_marc: bytes | None = None
-    error: str | None = None   # why it cannot be imported
-    former_id: str | None = None  # identity earlier versions gave a record without 001 (raw-bytes digest)
-    words: str | None = None   # title words, to check an own record id (matching.Candidate)
-    # fold() of each subject heading: folded here, in the worker processes, not by the writing one.
-    heading_keys: list[str] | None = None
+__all__ = ["ImportService", "Incoming", "clean_mapped", "read_stage"]
 
 
 @dataclass
@@ -63,36 +39,6 @@ class Prepared:
     clean: dict
     candidate: matching.Candidate
     raw_marc: bytes
-
-
-def read_stage(raw, flavour: str = "auto", today: dt.date | None = None) -> Incoming:
-    """Detect the flavour, map and validate one RawRecord."""
-    incoming = Incoming(raw.position, raw.raw, raw.syntax)
-    if raw.record is None:
-        incoming.error = raw.error or "The record cannot be read."
-        return incoming
-    try:
-        if flavour == "auto":
-            flavour = detect_flavour(raw.record)
-        mapped = incoming.mapped = to_catalogue(raw.record, flavour)
-        incoming.raw_marc = _raw_marc(raw)
-        if not mapped.source_id:
-            # No 001 nor 035: the content is the identity, so that importing
-            # the same records again finds them, from whatever file.
-            mapped.source_id = identity.content_digest(raw.record)
-            incoming.former_id = identity.bytes_digest(incoming.raw_marc)
-        clean = incoming.clean = clean_mapped(mapped.data, today or dt.date.today())
-        if mapped.own_id is not None:
-            incoming.words = title_words(clean["title"])
-        incoming.heading_keys = [fold(heading) for heading, _, _ in mapped.subjects]
-        author = clean["contributors"][0]["name"] if clean["contributors"] else None
-        incoming.key = matching.match_key(mapped.filing_title or clean["title"], author, clean["year"])
-        mapped.data = {}  # superseded by clean: not worth sending to the writing process
-    except (MappingError, ValidationFailed) as error:
-        incoming.error = _reason(error)
-    except Exception as error:  # a record no rule foresaw: reject it, never stop the batch
-        incoming.error = f"The record cannot be mapped: {type(error).__name__}: {error}"
-    return incoming
 
 
 class ImportService(Service):
@@ -217,6 +163,11 @@ class ImportService(Service):
             seen.add(new.id)
         matching.save_adopted(self.session, index)
         mark_record_ids(self.session, merged, "import.update", now=self.clock())
+        if merged:  # created, then updated by a later record of the batch: not as its worker saw it
+            changed = set(merged)
+            for incoming in records:
+                if incoming.written is not None and incoming.written[0] in changed:
+                    incoming.written = None
         # Counted once per batch: an ORM attribute event per record adds up.
         run.read += len(records)
         for name in ("created", "updated", "unchanged", "held", "rejected"):
@@ -283,44 +234,3 @@ class _NoWorks:
 
     def __contains__(self, record_id) -> bool:
         return False
-
-
-def clean_mapped(data: dict, today: dt.date) -> dict:
-    """clean_record, dropping the values it refuses that a source may get
-    wrong (the raw MARC keeps them); a missing title still fails.
-
-    The mapping has already checked and normalised the ISBN to 13 digits with
-    python-stdnum's rules (tests/importers/test_mapping.py holds them to it),
-    so it is not checked twice: that would cost a fifth of the validation."""
-    isbn = data.get("isbn")
-    checked = isbn if isbn and len(isbn) == 13 and _isbn13(isbn) == isbn else None
-    if checked:
-        data = {**data, "isbn": None}
-    try:
-        clean = clean_record(data, today=today)
-    except ValidationFailed as error:
-        bad = set(error.fields)
-        if not bad <= set(DROPPABLE):
-            raise
-        clean = clean_record({k: v for k, v in data.items() if k not in bad}, today=today)
-    if checked:
-        clean["isbn"] = checked
-    return clean
-
-
-def _reason(error: Exception) -> str:
-    if isinstance(error, ValidationFailed):
-        return "Invalid fields: " + "; ".join(f"{field}: {' '.join(messages)}"
-                                             for field, messages in error.fields.items())
-    return str(error)
-
-
-def _raw_marc(raw) -> bytes:
-    """ISO 2709 in UTF-8: the bytes as read when they already are, else
-    re-encoded by pymarc; as read when ISO 2709 cannot hold the record (over
-    99,999 bytes, or a field over 9,999: the directory's numbers overflow)."""
-    if raw.syntax == "iso2709" and raw.encoding == "utf-8" and raw.raw[9:10] == b"a":
-        return raw.raw
-    data = raw.record.as_marc()
-    fits = len(data) <= ISO2709_MAX and int(data[12:17]) == 25 + 12 * len(raw.record.fields)
-    return data if fits else raw.raw

@@ -40,7 +40,8 @@ def default_workers() -> int:
 
 
 def load(conn: sqlite3.Connection, file: Path, documents: Iterable[dict], *, workers: int | None = None,
-         batch: int = BATCH, parallel_min: int = PARALLEL_MIN) -> tuple[int, dict[str, tuple[str, int]]]:
+         batch: int = BATCH, parallel_min: int = PARALLEL_MIN,
+         analysed: Iterable[tuple] = ()) -> tuple[int, dict[str, tuple[str, int]]]:
     """Write the rows of ``documents`` into a new generation: ``file``, open
     in ``conn`` (in autocommit, as Store.new_generation opens it; it must
     hold no transaction, the workers write through their own connections).
@@ -48,7 +49,9 @@ def load(conn: sqlite3.Connection, file: Path, documents: Iterable[dict], *, wor
     number of documents with the word)), the vocab table written from the
     latter. ``workers``: processes (default_workers() if None; 0: here);
     ``batch``: documents per task; ``parallel_min``: fewer documents are
-    done here (tests lower both to take the workers' path)."""
+    done here (tests lower both to take the workers' path). ``analysed``:
+    batches of rows already analysed (analyse's values; an import's workers
+    made them, search.embedded.prepared), written here first."""
     workers = default_workers() if workers is None else workers
     documents = iter(documents)
     first = list(islice(documents, parallel_min))
@@ -57,6 +60,11 @@ def load(conn: sqlite3.Connection, file: Path, documents: Iterable[dict], *, wor
     terms: dict[str, str] = {}
     written = 0
     with relaxed_gc():
+        for rows in analysed:  # no analysis left: writing is SQLite's work, done here
+            count, words, batch_terms = _write(conn, *rows)
+            written += count
+            counts.update(words)
+            terms.update(batch_terms)
         if workers < 1 or len(first) < parallel_min:
             done = (_write(conn, *analyse(part)) for part in batches)
         else:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import functools
 
-from argon2 import PasswordHasher
-
 from accounts.models import User
 from accounts.services import AccountService
+from accounts.services.accounts import hash_password
 from accounts.vocab import Role
 from acquisitions.services.budgets import BudgetService
 from acquisitions.services.moves import MoveService
@@ -31,7 +30,7 @@ PEOPLE = {
 
 @functools.cache
 def password_hash() -> str:
-    return PasswordHasher().hash(PASSWORD)
+    return hash_password(PASSWORD)
 
 
 class Staff:

@@ -216,7 +216,7 @@ def test_export_command_writes_stdout_or_a_file(run, db, tmp_path):
     result = run("export", "--format", "iso2709", "--query", "pole:orientation", "--output", str(target))
     assert result.exit_code == 0, result.stderr
     assert result.stdout_bytes == b""
-    assert result.stderr.strip() == f"1 records exported to {target}."
+    assert result.stderr.strip() == f"1 record exported to {target}."
     [marc] = read_back(target.read_bytes(), "iso2709")
     assert marc["245"]["a"] == "Autre"
     assert not (tmp_path / "out.mrc.part").exists()

@@ -2,8 +2,6 @@
 UNESCO thesaurus passing with warnings only."""
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from thesaurus.skos.checks import check, dropped_concepts
@@ -162,14 +160,12 @@ def test_dropped_concepts_between_versions():
     assert [(f.code, f.concepts) for f in dropped_concepts(before, after)] == [("concept_dropped", (T + "a",))]
 
 
-def test_unesco_passes_with_warnings_only_and_fast(shared_data):
+def test_unesco_passes_with_warnings_only(shared_data):
+    # how fast the checks run is measured by bench/thesaurus.py, never asserted here
     graph = read(shared_data / "skos-unesco-thesaurus" / "unesco-thesaurus.ttl")
-    started = time.perf_counter()
     found = check(graph)
-    elapsed = time.perf_counter() - started
 
     assert errors_in(found) == []
     assert {f.code for f in found} <= {"related_siblings", "pref_alt_clash_translation", "self_related",
                                        "pref_label_shared_translation", "untidy_label", "disconnected_clusters",
                                        "disjoint_labels_translation"}
-    assert elapsed < 2.0   # 0.4 s on a quiet machine; generous for loaded CI runners
