@@ -39,7 +39,7 @@ from thesaurus.vocab import ConceptStatus
 
 EMPTY = "∅"
 # Fields holding concept ids, shown as the concepts' preferred labels.
-CONCEPT_FIELDS = ("descriptors", "concept_id", "broader", "related", "replaced_by")
+CONCEPT_FIELDS = ("descriptors", "concept_id", "concept_ids", "broader", "related", "replaced_by")
 BOOLEANS = {True: N_("yes"), False: N_("no")}
 
 

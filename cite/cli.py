@@ -117,7 +117,7 @@ def serve(ctx: Context, host: str, port: int, workers: int | None, threads: int 
               help="Also create one demo staff account per role.")
 @pass_context
 def demo(ctx: Context, accounts: bool):
-    """Load the demo thesaurus and collection (about 150 works with their items). Safe to run twice."""
+    """Load the demo thesaurus, collection (about 220 works with their items), portals and goals. Safe to run twice."""
     with ctx.app.app_context():
         require_schema(ctx)
         try:
@@ -127,21 +127,21 @@ def demo(ctx: Context, accounts: bool):
             fail(error)
     # Indexed now, not only when the command ends: the demo is searchable once it says so.
     drain_quietly(ctx.database, ctx.app.extensions["catalogue.search"])
-    say = ctx.gettext
-    click.echo(say("Demo thesaurus: %(concepts)s concepts added.", concepts=report.concepts))
-    click.echo(say("Demo collection: %(created)s works created, %(skipped)s already present, %(items)s items.",
-                   created=report.created, skipped=report.skipped, items=report.items))
-    click.echo(say("Demo portals: %(portals)s created (see /portails/).", portals=report.portals))
-    click.echo(say("Demo acquisitions: %(proposals)s proposals, %(funds)s funds, %(orders)s orders.",
-                   proposals=report.proposals, funds=report.funds, orders=report.orders))
-    click.echo(say("Demo use history: %(uses)s uses over three years (target %(per_year)s a year: the real "
-                   "centre's 103,000 for 4,000 works, scaled to the demo's copies).", uses=report.uses,
-                   per_year=report.uses_per_year))
+    click.echo(ctx.gettext("Demo thesaurus: %(concepts)s concepts added.", concepts=report.concepts))
+    click.echo(ctx.gettext("Demo collection: %(created)s works created, %(skipped)s already present, %(items)s items.",
+                           created=report.created, skipped=report.skipped, items=report.items))
+    click.echo(ctx.gettext("Demo portals: %(portals)s created (see /portails/).", portals=report.portals))
+    click.echo(ctx.gettext("Demo goals: %(goals)s created (see /je-suis).", goals=report.goals))
+    click.echo(ctx.gettext("Demo acquisitions: %(proposals)s proposals, %(funds)s funds, %(orders)s orders.",
+                           proposals=report.proposals, funds=report.funds, orders=report.orders))
+    click.echo(ctx.gettext("Demo use history: %(uses)s uses over three years (target %(per_year)s a year: the real "
+                           "centre's 103,000 for 4,000 works, scaled to the demo's copies).", uses=report.uses,
+                           per_year=report.uses_per_year))
     if report.rules:
-        click.echo(say("Default weeding rules: %(rules)s added.", rules=report.rules))
+        click.echo(ctx.gettext("Default weeding rules: %(rules)s added.", rules=report.rules))
     if report.accounts:
-        click.echo(say("Demo staff accounts (password: %(password)s): %(accounts)s", password=DEMO_PASSWORD,
-                       accounts=", ".join(report.accounts)))
+        click.echo(ctx.gettext("Demo staff accounts (password: %(password)s): %(accounts)s", password=DEMO_PASSWORD,
+                           accounts=", ".join(report.accounts)))
 
 
 @main.command()

@@ -24,6 +24,10 @@ Staff pages differ (their menu, their language) and are always computed.
 Every answer served still counts in the observatory: the entry holds the
 searches the computing request counted, counted again with today's date.
 
+A page that follows from more than that (a goal's results, a search that
+found nothing and offers the goals: documentalists edit goals without the
+index's state changing) sets ``g.answer_not_kept`` and is always computed.
+
 Engines without a cheap state (Elasticsearch, OpenSearch) are not kept.
 """
 from __future__ import annotations
@@ -43,6 +47,7 @@ from search.web import EVENTS, recorder, search_engine
 from thesaurus.services import changes
 
 ANSWERS = "catalogue.search.answers"
+NOT_KEPT = "answer_not_kept"  # in g: this answer follows from more than its key
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,8 @@ def kept(kind: str, *, localised: bool = False):
             g.setdefault(EVENTS, [])
             response = make_response(view(*args, **kwargs))
             searches = tuple(g.pop(EVENTS, ()))
-            if response.status_code == 200 and not response.is_streamed and not session.modified:
+            if (response.status_code == 200 and not response.is_streamed and not session.modified
+                    and not g.pop(NOT_KEPT, False)):
                 answers.store(key, Answer(response.get_data(), response.content_type, searches))
             return response
         return wrapped

@@ -59,10 +59,12 @@ def search(ctx: Context, query: tuple[str, ...], filters, sort: str, page: int, 
     if as_json:
         click.echo(json.dumps({
             "total": result.total, "page": found.page, "size": found.size,
-            "hits": [{"id": h.id, "title": h.title, "highlight": h.highlight} for h in result.hits],
+            "hits": [{"id": h.id, "title": h.title, "highlight": h.highlight, "approximate": h.fuzzy}
+                     for h in result.hits],
             "facets": {name: [{"value": v.value, "count": v.count} for v in values]
                        for name, values in result.facets.items()},
             "suggestion": found.suggestion,
+            "approximate": found.approximate,
             "concepts": [{"id": c.id, "label": c.label} for c in found.concepts],
         }, ensure_ascii=False))
         return
@@ -70,8 +72,12 @@ def search(ctx: Context, query: tuple[str, ...], filters, sort: str, page: int, 
     if found.concepts:
         click.echo(ctx.gettext("Including the works indexed with: %(concepts)s",
                                concepts="; ".join(c.label for c in found.concepts)))
+    if found.approximate:
+        click.echo(ctx.ngettext("%(num)s of them found through a close spelling of the words (marked ~).",
+                                "%(num)s of them found through a close spelling of the words (marked ~).",
+                                found.approximate))
     for hit in result.hits:
-        click.echo(f"{hit.id:>8}  {hit.title}")
+        click.echo(f"{hit.id:>8}{'~' if hit.fuzzy else ' '} {hit.title}")
     if found.suggestion:
         click.echo(ctx.gettext("Did you mean: %(suggestion)s", suggestion=found.suggestion))
     for name, values in result.facets.items():

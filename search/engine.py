@@ -23,18 +23,31 @@ FACET_KEYS = {
     "year_range": "year_range", "library": "libraries", "availability": "availability",
 }
 
+# Filters that are not facets (no counts): "concept" keeps the works indexed
+# with one of these concept ids or a narrower concept (descriptor_paths holds
+# each descriptor's broader concepts), as a portal's or a goal's subjects.
+FILTERS = FACETS + ("concept",)
+FILTER_KEYS = {**FACET_KEYS, "concept": "descriptor_paths"}
+
 SORTS = ("relevance", "date", "title")
 
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """One search. Filters: OR within a facet, AND across facets.
+    """One search. Filters (FILTERS): OR within a facet, AND across facets;
+    the "concept" filter narrows the facet counts too, as it is no facet.
 
     ``concept_ids``: the thesaurus expansion done by the application; a
     document whose descriptor_paths holds one of them matches the whole
     query, as an alternative to the text match. ``boost``: facet values
     ranked higher under the relevance sort. Ties are always broken by id
     ascending, so pages never overlap or skip. ``page`` starts at 1.
+
+    ``fuzzy``: unfielded words outside phrases also match indexed words a
+    typing mistake away, as Elasticsearch's ``fuzziness: AUTO`` (no edit for
+    words of 1-2 letters, 1 for 3-5, 2 beyond; the first letter may be the
+    wrong one). Every document matching the words exactly ranks above every
+    document found only through a close spelling, whatever the sort.
     """
     query: Query
     filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
@@ -45,6 +58,7 @@ class SearchRequest:
     size: int = 20
     facets: Sequence[str] = FACETS
     highlight: bool = True
+    fuzzy: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,7 @@ class Hit:
     title: str
     # field ("title", "summary") -> HTML-escaped text, <mark>...</mark> around matched words
     highlight: dict[str, str]
+    fuzzy: bool = False  # found only through a close spelling (a fuzzy request)
 
 
 @dataclass(frozen=True)
@@ -65,10 +80,13 @@ class FacetValue:
 @dataclass(frozen=True)
 class SearchResult:
     """Facet counts are computed with every filter applied except the
-    facet's own (multi-select facets), values sorted by count desc then value."""
+    facet's own (multi-select facets), values sorted by count desc then value.
+    ``exact``: of ``total``, how many match the words exactly (None but for
+    a fuzzy request); they come first."""
     total: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
+    exact: int | None = None
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,23 @@ class FacetValuesForm(Form):
             field.data = ", ".join(chosen) if isinstance(field, StringField) else list(chosen)
 
 
+class BaseFilterForm(FacetValuesForm):
+    """A portal's base filter: the facets, and subjects of the thesaurus."""
+
+    concept = TextAreaField(_l("Subjects"), description=_l(
+        "One concept of the thesaurus per line, by its preferred label or its number: the portal keeps "
+        "the works indexed with it or with a narrower concept."))
+
+    def values(self) -> dict[str, list[str]]:
+        data = {name: values for name, values in super().values().items() if name != "concept"}
+        subjects = [line.strip() for line in (self.concept.data or "").splitlines() if line.strip()]
+        return {**data, "concept": subjects} if subjects else data
+
+    def show(self, values: dict) -> None:
+        super().show({name: chosen for name, chosen in values.items() if name != "concept"})
+        self.concept.data = "\n".join(values.get("concept", []))
+
+
 class PortalForm(FlaskForm):
     slug = StringField(_l("Address"), description=_l("The end of /portails/…: lower-case letters, digits and "
                                                     "hyphens, for example creer-son-activite."))
@@ -51,7 +68,7 @@ class PortalForm(FlaskForm):
     pole = SelectField(_l("Advice pole"), choices=[SelectChoice("", _l("None"))] + choices(Pole),
                        validate_choice=False,
                        description=_l("Counts this portal's searches under this pole in the observatory."))
-    base_filter = FormField(FacetValuesForm, label=_l("Base filter: every search of the portal keeps only"))
+    base_filter = FormField(BaseFilterForm, label=_l("Base filter: every search of the portal keeps only"))
     boost = FormField(FacetValuesForm, label=_l("Boost: among the results, show first"))
     kiosk_idle_seconds = StringField(_l("Kiosk: back to the portal's home after (seconds without input)"))
     position = StringField(_l("Position in the list of portals"))

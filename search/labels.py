@@ -52,3 +52,11 @@ PORTAL_FIELD_LABELS = {
     "position": N_("Position in the list of portals"), "published": N_("Published (visitors see it)"),
     "selection": N_("Selection"),
 }
+# A goal's fields as the audit trail names them (the goal form's labels).
+GOAL_FIELD_LABELS = {
+    "slug": N_("Address"), "label_fr": N_("Goal (French)"), "label_en": N_("Goal (English)"),
+    "publics": N_("Offered to (I am…)"), "concept_ids": N_("Concepts"), "text": N_("Words searched too (optional)"),
+    "document_types": N_("Only these types of document (none: all)"),
+    "audiences": N_("Only works intended for (none: all)"), "position": N_("Position in the list of goals"),
+    "published": N_("Published (visitors see it)"),
+}

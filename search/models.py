@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, Stamped, enum_column
 from core.vocab import Pole
+from thesaurus.models import Concept
 
 
 class Portal(Stamped, Base):
@@ -80,7 +81,55 @@ class QueryCount(Base):
     query: Mapped[str] = mapped_column(String(200), primary_key=True)
     searches: Mapped[int] = mapped_column(Integer, default=0)
     zero_results: Mapped[int] = mapped_column(Integer, default=0)
+    # "Signaler ce manque": how many times visitors reported that it found nothing (search.gaps).
+    reports: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # Read by query too (a proposal's demand, the unmet demand, the review
     # queue): covering, so summing a query's zero-result searches reads the index alone.
     __table_args__ = (Index("ix_query_counts_query", "query", "zero_results"),)
+
+
+class Goal(Stamped, Base):
+    """A visitor's goal ("je veux…"): a saved search the documentalists keep.
+
+    It finds the works indexed with one of its concepts or a narrower one
+    (or matching its words), of one of its document types and for one of
+    its audiences: OR within each, AND across them, an empty one no limit."""
+
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    label_fr: Mapped[str] = mapped_column(String(255))
+    label_en: Mapped[str | None] = mapped_column(String(255))
+    publics: Mapped[list] = mapped_column(JSON, default=list)  # search.vocab.Public values: who it is offered to
+    text: Mapped[str | None] = mapped_column(String(200))  # words searched, as an alternative to the concepts
+    document_types: Mapped[list] = mapped_column(JSON, default=list)
+    audiences: Mapped[list] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    published: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    concepts: Mapped[list[Concept]] = relationship(secondary="goal_concepts", order_by=Concept.pref_label_fr)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class GoalConcept(Base):
+    __tablename__ = "goal_concepts"
+
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True)
+    concept_id: Mapped[int] = mapped_column(ForeignKey("concepts.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+
+
+class GoalEntryDay(Base):
+    """How many times a goal was entered on a day, per portal ("" for the
+    main catalogue). Nothing about who entered it, nor as which public."""
+
+    __tablename__ = "goal_entry_days"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    portal: Mapped[str] = mapped_column(String(100), primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True, index=True)
+    entries: Mapped[int] = mapped_column(Integer, default=0)

@@ -12,6 +12,8 @@ from core.db import utcnow
 from core.vocab import Pole
 from core.web.auth import require
 from core.web.transaction import db_session
+from search.gaps import reported
+from search.goals import FEW_WORKS, count_works, entries
 from search.stats import observatory
 from search.web import recorder, search_service
 
@@ -34,9 +36,22 @@ def show():
     recorder().flush()  # this process's latest counts first
     figures = observatory(db_session(), end - dt.timedelta(days=days - 1), end)
     poles = sorted(set(figures.top) | set(figures.top_zero), key=_pole_order)
+    goals = entries(db_session(), figures.start, end)
     return render_template("observatory/show.html", figures=figures, days=days, periods=PERIODS,
                            poles=poles, pole_labels={p.value: p.label for p in Pole}, chart=chart(figures.days),
-                           found_now=_found_now(figures))
+                           found_now=_found_now(figures), goal_entries=goals, few_works=_few_works(goals),
+                           reported=reported(db_session(), figures.start, end))
+
+
+def _few_works(goals) -> list[tuple]:
+    """The published goals that find fewer than FEW_WORKS works today: (goal, works)."""
+    try:
+        counts = count_works([goal for goal, _n in goals if goal.published], search_service())
+    except Exception:  # the search cluster is down: the page shows the counts without this list
+        log.warning("The observatory could not count the goals' works.", exc_info=True)
+        return []
+    few = [(goal, counts[goal.id]) for goal, _entries in goals if counts.get(goal.id, FEW_WORKS) < FEW_WORKS]
+    return sorted(few, key=lambda row: (row[1], row[0].label_fr))
 
 
 def _found_now(figures) -> dict[str, int]:

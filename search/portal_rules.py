@@ -23,9 +23,12 @@ IDLE_RANGE = (10, 3600)  # seconds: under 10 a visitor cannot read a page; over 
 TEXT_LIMITS = {"slug": 100, "title_fr": 255, "title_en": 255}
 
 
-def clean_portal(data: dict, *, slug_taken: Callable[[str], bool]) -> dict:
+def clean_portal(data: dict, *, slug_taken: Callable[[str], bool],
+                 find_concept: Callable[[str], int | None] = lambda text: None) -> dict:
     """The portal's fields, cleaned; raises ValidationFailed naming each bad
-    field (``base_filter.<facet>`` for a facet's values)."""
+    field (``base_filter.<facet>`` for a facet's values). The base filter
+    may also hold subjects (``concept``): each a concept's number or label,
+    found by ``find_concept`` and kept as its number."""
     errors: dict[str, list[str]] = {}
     clean = {name: _text(data.get(name)) for name in ("slug", "title_fr", "title_en",
                                                       "description_fr", "description_en")}
@@ -47,7 +50,9 @@ def clean_portal(data: dict, *, slug_taken: Callable[[str], bool]) -> dict:
         errors["pole"] = [N_("Choose one of the advice poles, or none.")]
     clean["pole"] = Pole(pole) if pole in Pole.values() else None
     for name in ("base_filter", "boost"):
-        clean[name], problems = _facet_values(data.get(name) or {})
+        # subjects narrow a portal; ranking by them is not offered
+        clean[name], problems = _facet_values(data.get(name) or {},
+                                              find_concept if name == "base_filter" else None)
         for facet, messages in problems.items():
             errors[f"{name}.{facet}"] = messages
     idle = clean["kiosk_idle_seconds"] = _integer(data.get("kiosk_idle_seconds"), 120)
@@ -86,9 +91,12 @@ def clean_selection(data: dict, *, find_record: Callable[[str], int | None]) -> 
     return {"url": url, "title": title[:500], "note": note}
 
 
-def _facet_values(raw: dict) -> tuple[dict, dict]:
+def _facet_values(raw: dict, find_concept: Callable[[str], int | None] | None = None) -> tuple[dict, dict]:
     clean, problems = {}, {}
     for facet, values in raw.items():
+        if facet == "concept" and find_concept is not None:
+            _concepts(values, find_concept, clean, problems)
+            continue
         if facet not in FACETS:
             problems[facet] = [N_("This is not a facet of the search.")]
             continue
@@ -100,6 +108,17 @@ def _facet_values(raw: dict) -> tuple[dict, dict]:
         elif values:
             clean[facet] = values
     return clean, problems
+
+
+def _concepts(values, find_concept, clean: dict, problems: dict) -> None:
+    """Subjects: a concept's number or label each, kept as its number."""
+    values = list(values) if isinstance(values, (list, tuple)) else [values]
+    found = [(text, find_concept(text)) for text in (str(v).strip() for v in values if v is not None) if text]
+    if any(concept_id is None for _, concept_id in found):
+        problems["concept"] = [N_("Some subjects are not concepts of the thesaurus: give each one's "
+                                  "preferred label or number, one per line.")]
+    elif found:
+        clean["concept"] = list(dict.fromkeys(str(concept_id) for _, concept_id in found))
 
 
 def _text(value) -> str | None:

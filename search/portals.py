@@ -21,8 +21,11 @@ from core.audit import AuditTrail, diff
 from core.db import utcnow
 from core.errors import NotFound, VersionConflict
 from core.i18n import N_
+from core.text import fold
 from search.models import Portal, PortalSelection
 from search.portal_rules import clean_portal, clean_selection
+from thesaurus.models import Concept
+from thesaurus.services.lookup import autocomplete
 
 FIELDS = ("slug", "title_fr", "title_en", "description_fr", "description_en", "pole", "base_filter", "boost",
           "kiosk_idle_seconds", "position", "published")
@@ -147,7 +150,25 @@ class PortalService:
 
     def _clean(self, data: dict, *, portal_id: int | None) -> dict:
         return clean_portal(data, slug_taken=lambda slug: self.session.scalar(
-            select(Portal.id).where(Portal.slug == slug, Portal.id != (portal_id or -1))) is not None)
+            select(Portal.id).where(Portal.slug == slug, Portal.id != (portal_id or -1))) is not None,
+            find_concept=self._find_concept)
+
+    def _find_concept(self, text: str) -> int | None:
+        """A concept by its number, or by one of its labels (case and accents ignored)."""
+        if text.isdigit():
+            found = select(Concept.id).where(Concept.id == int(text))
+            return self.session.scalar(found) if len(text) < 10 else None
+        key = fold(text)
+        matches = autocomplete(self.session, text, limit=20)
+        return next((m.concept_id for m in matches if fold(m.label) == key), None)
+
+    def subject_labels(self, portal: Portal) -> list[str]:
+        """The base filter's subjects as editors name them: each concept's
+        French label (the number of one deleted since)."""
+        ids = [int(v) for v in (portal.base_filter or {}).get("concept", []) if str(v).isdigit()]
+        labels = dict(self.session.execute(
+            select(Concept.id, Concept.pref_label_fr).where(Concept.id.in_(ids))).all()) if ids else {}
+        return [labels.get(concept_id) or str(concept_id) for concept_id in ids]
 
     def _clean_selection(self, data: dict) -> PortalSelection:
         return PortalSelection(**clean_selection(data, find_record=self._find_record))

@@ -9,7 +9,11 @@ The engine matches words; the service adds what the application knows:
   concept ids in the documents, so it is the same on every engine and
   follows thesaurus edits at once;
 - a portal's base filter (always applied) and boost;
-- "did you mean" when nothing is found, offered only if it finds something;
+- a fuzzy fallback: when the words find nothing (fewer than FUZZY_BELOW
+  works), the engine searches again letting each word be a typing mistake
+  away (SearchRequest.fuzzy), every exact match still ranked first;
+- "did you mean" when the words find nothing exactly, offered only if it
+  finds something;
 - the anonymous observatory counts (search.stats).
 
 Like every service it takes a session, flushes and never commits.
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from sqlalchemy import bindparam, select, union_all
@@ -27,7 +31,7 @@ from sqlalchemy.orm import Session
 from core.db import utcnow
 from core.lru import LRU, MISSING
 from core.text import fold
-from search.engine import FACETS, SORTS, Completion, SearchRequest, SearchResult
+from search.engine import FILTERS, SORTS, Completion, SearchRequest, SearchResult
 from search.query import parse
 from search.stats import SearchEvent, normalise, record_search
 from thesaurus.models import Concept, ConceptLabel
@@ -36,6 +40,12 @@ from thesaurus.services.lookup import autocomplete
 from thesaurus.vocab import ConceptStatus
 
 MAX_SIZE = 100
+# Exact matching "finds little" below this many works: then close spellings
+# are searched too. A query with a typing mistake finds nothing, its words
+# being ANDed; at 1, a search finding anything exactly never pays for the
+# fallback (at 3, half of the exact title searches of bench/typos.py did,
+# three times slower, for no work more found).
+FUZZY_BELOW = 1
 # Words that French (and English) labels carry and visitors leave out:
 # "creation entreprise" names the concept "Création d'entreprise".
 _ELISION = re.compile(r"\b(?:[ldjnmtsc]|qu)'")
@@ -74,6 +84,13 @@ class SearchPage:
     suggestion: str | None = None              # "did you mean", when nothing was found
     concepts: list[ConceptRef] = field(default_factory=list)  # the thesaurus expansion
 
+    @property
+    def approximate(self) -> int:
+        """How many of the works found match only through a close spelling
+        (they come after the exact ones; the page says so)."""
+        exact = self.result.exact
+        return 0 if exact is None else self.result.total - exact
+
 
 class SearchService:
     """``recorder`` receives each search for the observatory; by default it
@@ -83,15 +100,20 @@ class SearchService:
 
     ``names`` keeps the concepts each query names, under the concepts'
     names' change token (thesaurus.services.changes): the web passes one per
-    process, so a popular search reads no thesaurus row at all."""
+    process, so a popular search reads no thesaurus row at all.
+
+    ``fuzzy_below``: the fuzzy fallback runs when the words find fewer works
+    than this (0: never, as measured by bench/typos.py's "before")."""
 
     def __init__(self, session: Session, engine, *, clock=utcnow,
-                 recorder: Callable[[SearchEvent], None] | None = None, names: LRU | None = None):
+                 recorder: Callable[[SearchEvent], None] | None = None, names: LRU | None = None,
+                 fuzzy_below: int = FUZZY_BELOW):
         self.session = session
         self.engine = engine
         self.clock = clock
         self.recorder = recorder or (lambda event: record_search(session, event))
         self.names = names
+        self.fuzzy_below = fuzzy_below
 
     def search(self, text: str | None, *, filters: Mapping[str, Sequence[str]] | None = None,
                sort: str = "relevance", page: int = 1, size: int = 20, portal=None,
@@ -112,8 +134,14 @@ class SearchService:
                                 concept_ids=sorted({c.id for c in concepts} | set(concept_ids)),
                                 boost=_facet_map(portal.boost if portal is not None else {}),
                                 sort=sort, page=page, size=size)
-        result = _inside(self.engine.search(request), base)
-        suggestion = self._suggestion(text, applied) if result.total == 0 and text else None
+        result = self.engine.search(request)
+        exact = result.total
+        if exact < self.fuzzy_below and _has_words(query):
+            near = self.engine.search(replace(request, fuzzy=True))
+            if near.total > exact:
+                result = near
+        result = _inside(result, base)
+        suggestion = self._suggestion(text, applied) if exact == 0 and text else None
         if record_stats:
             self.recorder(SearchEvent(
                 day=self.clock().date(), portal=portal.slug if portal is not None else "",
@@ -192,13 +220,16 @@ class SearchService:
 
 
 def _facet_map(values: Mapping) -> dict[str, list[str]]:
-    """Known facets only, each a list of distinct non-empty strings."""
+    """Known facets (and the "concept" filter: ids) only, each a list of
+    distinct non-empty strings."""
     clean = {}
     for facet, chosen in (values or {}).items():
-        if facet not in FACETS:
+        if facet not in FILTERS:
             continue
         chosen = [chosen] if isinstance(chosen, str) else list(chosen or ())
         chosen = list(dict.fromkeys(str(v) for v in chosen if v not in (None, "")))
+        if facet == "concept":
+            chosen = [v for v in chosen if v.isdigit()]
         if chosen:
             clean[facet] = chosen
     return clean
@@ -224,7 +255,12 @@ def _inside(result: SearchResult, base: dict[str, list[str]]) -> SearchResult:
         return result
     facets = {name: [v for v in values if name not in base or v.value in base[name]]
               for name, values in result.facets.items()}
-    return SearchResult(result.total, result.hits, facets)
+    return replace(result, facets=facets)
+
+
+def _has_words(query) -> bool:
+    """Words a fuzzy search would match differently: unfielded, outside phrases."""
+    return any(clause.field is None and not clause.phrase for clause in query.clauses)
 
 
 def _pole(portal, filters: dict[str, list[str]]) -> str:

@@ -92,4 +92,4 @@ def unmet_demand(args):
     found = unmet(db_session(), month, pole="" if pole == "none" else pole)
     return {"month": month.strftime("%Y-%m"), "items": [
         {"query": q.query, "pole": q.pole, "searches": q.searches, "zero_results": q.zero_results,
-         "last_day": q.last_day.isoformat()} for q in found]}
+         "last_day": q.last_day.isoformat(), "reports": q.reports} for q in found]}

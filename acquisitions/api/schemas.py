@@ -254,6 +254,7 @@ class UnmetQuery(Schema):
     searches = fields.Integer()
     zero_results = fields.Integer()
     last_day = fields.String()
+    reports = fields.Integer(metadata={"description": "How many times visitors reported the gap."})
 
 
 class Unmet(Schema):

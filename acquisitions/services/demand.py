@@ -5,7 +5,8 @@ query; nothing about who searched).
 - A proposal's demand: the searches and zero-result searches of the queries
   it answers, month by month, read live, so always current.
 - The unmet demand of a month: the queries that found nothing, per pole,
-  most asked first, but for those a proposal already answers.
+  most asked first, but for those a proposal already answers; with how
+  many times visitors reported the gap ("signaler ce manque", search.gaps).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from acquisitions.models import Proposal, ProposalQuery
@@ -39,6 +40,7 @@ class UnmetQuery:
     searches: int
     zero_results: int
     last_day: dt.date
+    reports: int = 0  # visitors' "signaler ce manque"
 
 
 def month_of(day: dt.date) -> dt.date:
@@ -79,12 +81,15 @@ def unmet(session: Session, month: dt.date, *, pole: str | None = None, limit: i
     None for all."""
     start = month_of(month)
     zero = func.sum(QueryCount.zero_results).label("zero")
-    query = (select(QueryCount.query, QueryCount.pole, func.sum(QueryCount.searches), zero, func.max(QueryCount.day))
-             .where(QueryCount.day >= start, QueryCount.day < next_month(start), QueryCount.zero_results > 0,
+    query = (select(QueryCount.query, QueryCount.pole, func.sum(QueryCount.searches), zero, func.max(QueryCount.day),
+                    func.sum(QueryCount.reports))
+             .where(QueryCount.day >= start, QueryCount.day < next_month(start),
+                    or_(QueryCount.zero_results > 0, QueryCount.reports > 0),
                     ~exists().where(ProposalQuery.query == QueryCount.query, ProposalQuery.proposal_id.in_(
                         select(Proposal.id).where(Proposal.status.in_(ANSWERING)))))
              .group_by(QueryCount.query, QueryCount.pole)
              .order_by(zero.desc(), QueryCount.query).limit(limit))
     if pole is not None:
         query = query.where(QueryCount.pole == pole)
-    return [UnmetQuery(q, p, int(searches), int(zeros), last) for q, p, searches, zeros, last in session.execute(query)]
+    return [UnmetQuery(q, p, int(searches), int(zeros), last, int(reports or 0))
+            for q, p, searches, zeros, last, reports in session.execute(query)]

@@ -1,11 +1,14 @@
-"""The demo collection: about 150 works typical of a Cité des métiers,
+"""The demo collection: about 220 works typical of a Cité des métiers,
 written for this project (see works.json), loaded through the services so
 every rule applies and every work shows in the audit trail.
 
 A small demo thesaurus (thesaurus.ttl, also our own) is imported first, and
 the works are indexed with its concepts: works.json names them by the last
-part of their URI ("vae"). One thematic portal per advice pole comes next
-(cite.demo.portals), then, with the staff accounts, the acquisitions: a
+part of their URI ("vae"); on an install that has the thesaurus already,
+only its missing concepts are created (cite.demo.concepts). The portals
+come next (cite.demo.portals): one per advice pole and the centre's other
+portals (Handicap, Concours administratifs, Rédaction de CV...), then,
+with the staff accounts, the acquisitions: a
 second counsellor, this year's funds, suppliers, proposals in every state,
 orders and a year of observatory counts (cite.demo.acquisitions). Then the
 collection's past: acquisition dates and three years of use
@@ -27,6 +30,8 @@ from catalogue.services import ItemService, RecordService
 from catalogue.vocab import Disposal, ItemStatus
 from cite.demo import history
 from cite.demo.acquisitions import load_acquisitions
+from cite.demo.concepts import add_missing_concepts
+from cite.demo.goals import load_goals
 from cite.demo.portals import load_portals
 from core.db import utcnow
 from core.vocab import Pole
@@ -59,6 +64,7 @@ class DemoReport:
     items: int = 0
     concepts: int = 0
     portals: int = 0
+    goals: int = 0
     accounts: list[str] = field(default_factory=list)
     proposals: int = 0
     funds: int = 0
@@ -127,6 +133,7 @@ def load_demo(session: Session, *, accounts: bool = True, today: dt.date | None 
         report.created += 1
     session.flush()
     report.portals = load_portals(session, actor)
+    report.goals = load_goals(session, actor)  # the centre's "je suis… / je veux…" (cite.demo.goals)
     if accounts:  # the acquisitions' story needs the demo staff
         acquired = load_acquisitions(session, today=today)
         report.accounts += acquired.accounts
@@ -140,10 +147,13 @@ def load_demo(session: Session, *, accounts: bool = True, today: dt.date | None 
 
 def load_thesaurus(session: Session, actor=None) -> int:
     """Import the demo thesaurus unless its scheme is already there (a second
-    run must not undo what documentalists changed since). Returns the number
+    run must not undo what documentalists changed since): then only the
+    concepts it lacks are created (cite.demo.concepts). Returns the number
     of concepts added."""
-    if session.scalar(select(ConceptScheme.id).where(ConceptScheme.uri == THESAURUS_SCHEME)) is not None:
-        return 0
+    scheme_id = session.scalar(select(ConceptScheme.id).where(ConceptScheme.uri == THESAURUS_SCHEME))
+    if scheme_id is not None:
+        return add_missing_concepts(session, read(THESAURUS), scheme_id=scheme_id, prefix=CONCEPT_PREFIX,
+                                    actor=actor)
     imported = ThesaurusImportService(session, actor).import_graph(read(THESAURUS), source=THESAURUS.name)
     # SKOS has no word for our advice poles: each demo collection carries its
     # pole's code as notation.

@@ -40,6 +40,8 @@ class SearchHit(Schema):
     title = fields.String(required=True)
     highlight = fields.Dict(keys=fields.String(), values=fields.String(), required=True, metadata={
         "description": "Field (title, summary...) -> HTML-escaped text with <mark> around the matched words."})
+    approximate = fields.Boolean(required=True, metadata={
+        "description": "Found only through a close spelling of the words (after every exact match)."})
 
 
 class SearchFacetValue(Schema):
@@ -61,7 +63,11 @@ class SearchResults(Schema):
                          metadata={"description": "Facet name -> values with their counts (each counted with "
                                                   "every filter applied but its own)."})
     suggestion = fields.String(allow_none=True, required=True, metadata={
-        "description": "When nothing was found: a query that finds something (\"did you mean\"), or null."})
+        "description": "When the words find nothing exactly: a query that finds something "
+                       "(\"did you mean\"), or null."})
+    approximate = fields.Integer(required=True, metadata={
+        "description": "How many of the works found match only a close spelling of the words (a typing "
+                       "mistake away): searched when the words find nothing exactly, after any exact match."})
     concepts = fields.List(fields.Nested(SearchConcept), metadata={
         "description": "Thesaurus concepts the query named: their works (and narrower ones') are included."})
 

@@ -25,7 +25,9 @@ blp = Blueprint("search_api", __name__, description="Search the catalogue, as vi
 @documented(blp, 422)
 def search(args):
     """Search the catalogue: the hits of one page, facets with counts, and a
-    suggestion when nothing is found. Public."""
+    suggestion when nothing is found exactly. When the words find few works,
+    works found through a close spelling of them follow (``approximate``).
+    Public."""
     filters = {facet: args[facet] for facet in FACETS if args.get(facet)}
     found = search_service().search(args["q"], filters=filters, sort=args["sort"], page=args["page"],
                                     size=args["size"])
@@ -36,10 +38,12 @@ def search(args):
     # test_api_search.py checks the answer against schemas.SearchResults.
     return jsonify({
         "total": result.total, "page": found.page, "size": found.size,
-        "hits": [{"id": hit.id, "title": hit.title, "highlight": hit.highlight} for hit in result.hits],
+        "hits": [{"id": hit.id, "title": hit.title, "highlight": hit.highlight, "approximate": hit.fuzzy}
+                 for hit in result.hits],
         "facets": {name: [{"value": v.value, "count": v.count} for v in values]
                    for name, values in result.facets.items()},
         "suggestion": found.suggestion,
+        "approximate": found.approximate,
         "concepts": [{"id": concept.id, "label": concept.label} for concept in found.concepts],
     })
 

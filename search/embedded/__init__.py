@@ -13,7 +13,7 @@ from html import escape
 from core.config import SEARCH_CACHE_SIZE, SQLITE_BUSY_TIMEOUT_MS
 from core.text import fold
 from search.analysis import tokens
-from search.embedded import build, dense, spelling
+from search.embedded import build, dense, fuzzy, spelling
 from search.embedded.cache import MISSING, ResultCache
 from search.embedded.facets import Snapshot
 from search.embedded.matching import highlight_terms
@@ -96,12 +96,14 @@ class EmbeddedEngine:
             dense.update(conn, changes)
             _log_changes(conn, [int(i) for i in ids])
 
-    def rebuild(self, documents: Iterable[dict]) -> int:
+    def rebuild(self, documents: Iterable[dict], *, analysed: Iterable[tuple] = ()) -> int:
+        """``analysed``: batches of rows analysed ahead (build.analyse's
+        values, search.embedded.prepared), loaded with the documents."""
         with self.store.write_lock():
             self.store.sweep()
             file, conn = self.store.new_generation()
             try:
-                count, vocab = build.load(conn, file, documents)
+                count, vocab = build.load(conn, file, documents, analysed=analysed)
                 dense.build(conn, dense.frequencies(conn, vocab.values()), self.dense_threshold)
                 self.store.publish(file, conn)
             except BaseException:
@@ -123,16 +125,23 @@ class EmbeddedEngine:
             cached = self._cache.get(state, request)
             if cached is not None:
                 return cached
-            found, facets, page = evaluate(conn, snapshot, self._lock, request, self.rank_limit)
+            near: dict = {}  # token -> its fuzzy expansion, each looked up once per search
+            expand = ((lambda token: near.get(token) or near.setdefault(token, fuzzy.expansion(conn, token)))
+                      if request.fuzzy else None)
+            found, facets, page, exact = evaluate(conn, snapshot, self._lock, request, self.rank_limit, expand)
             docs = {row[0]: row for row in conn.execute(
                 f"SELECT id, title, summary FROM docs WHERE id IN ({','.join('?' * len(page))})",
                 [doc_id for doc_id, _ in page])} if page else {}
         finally:
             conn.execute("COMMIT")
         wanted = highlight_terms(request.query) if request.highlight else set()
-        hits = [Hit(doc_id, score, docs[doc_id][1], _highlight(docs[doc_id], wanted))
-                for doc_id, score in page if doc_id in docs]
-        result = SearchResult(found, hits, facets)
+        if wanted and near:
+            wanted |= {term for terms in near.values() for term in terms}  # the close spellings found
+        skipped = (max(request.page, 1) - 1) * request.size
+        exact_on_page = len(page) if exact is None else max(0, min(len(page), exact - skipped))
+        hits = [Hit(doc_id, score, docs[doc_id][1], _highlight(docs[doc_id], wanted), fuzzy=at >= exact_on_page)
+                for at, (doc_id, score) in enumerate(page) if doc_id in docs]
+        result = SearchResult(found, hits, facets, exact)
         self._cache.put(state, request, result)
         return result
 

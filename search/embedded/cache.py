@@ -16,7 +16,8 @@ def request_key(request: SearchRequest) -> tuple:
         return tuple(sorted((name, tuple(map(str, values))) for name, values in (mapping or {}).items()))
 
     return (repr(request.query), frozen(request.filters), tuple(request.concept_ids), frozen(request.boost),
-            request.sort, request.page, request.size, tuple(request.facets), request.highlight)
+            request.sort, request.page, request.size, tuple(request.facets), request.highlight,
+            request.fuzzy)
 
 
 class ResultCache(LRU):

@@ -2,9 +2,10 @@
 analysed columns (store.COLUMNS)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from search.analysis import terms
+from search.analysis import Token, terms, tokens
 from search.embedded.rows import facet_token
 from search.engine import FACETS
 from search.query import Query
@@ -15,6 +16,8 @@ FIELD_COLUMNS = {"title": "title", "author": "authors", "subject": "subjects", "
 
 
 NOTHING = ""
+# a word's token -> the terms it matches fuzzily, its own first (fuzzy.expansion)
+Expand = Callable[[Token], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -26,13 +29,22 @@ class Part:
     term: str | None = None
 
 
-def parts(query: Query, *, title_only: bool = False) -> list[Part]:
+def parts(query: Query, *, title_only: bool = False, expand: Expand | None = None) -> list[Part]:
     """The query's ANDed parts; ``title_only``: unfielded words must be in
-    the title (the first tier of the ranking of very broad searches)."""
+    the title (the first tier of the ranking of very broad searches);
+    ``expand``: unfielded words outside phrases match any of the terms it
+    gives (a fuzzy search)."""
     found = []
     for clause in query.clauses:
         columns = FIELD_COLUMNS[clause.field] if clause.field else "title" if title_only else UNFIELDED
         scope = None if clause.field else "title" if title_only else "all"
+        if expand is not None and clause.field is None and not clause.phrase:
+            for token in (token for word in clause.words for token in tokens(word)):
+                near = expand(token)
+                quoted = " OR ".join(f'"{term}"' for term in near)
+                found.append(Part(f"{columns} : ({quoted})") if len(near) > 1
+                             else Part(f'{columns} : "{token.term}"', scope, token.term))
+            continue
         if clause.field == "isbn":
             words = [word.lower() for word in clause.words]
         else:
@@ -50,11 +62,11 @@ def concept_part(concept_ids) -> str:
     return "concepts : (" + " OR ".join(f"c{int(c)}" for c in concept_ids) + ")" if concept_ids else ""
 
 
-def expression(query: Query, concept_ids=(), *, title_only: bool = False) -> str | None:
+def expression(query: Query, concept_ids=(), *, title_only: bool = False, expand: Expand | None = None) -> str | None:
     """The MATCH expression; None to match every document (no words and no
     concepts), NOTHING to match none. ``concept_ids`` match as an
     alternative to the words (never in the title-only tier)."""
-    text = " AND ".join(part.fts for part in parts(query, title_only=title_only)) or None
+    text = " AND ".join(part.fts for part in parts(query, title_only=title_only, expand=expand)) or None
     concepts = "" if title_only else concept_part(concept_ids)
     if concepts:
         return f"({text}) OR {concepts}" if text else concepts

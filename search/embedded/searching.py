@@ -9,6 +9,10 @@ Costs are bounded at 100,000 records whatever the query's breadth:
   broader query ranks in tiers: documents with the words in their title
   first (by bm25 when they are few enough, else shortest title first), then
   the rest by id.
+
+A fuzzy request (SearchRequest.fuzzy) ranks in two tiers whatever the
+sort: the documents matching the words exactly, then those found only
+through a close spelling (fuzzy.py), each tier ranked as above.
 """
 from __future__ import annotations
 
@@ -17,18 +21,19 @@ import heapq
 from search.embedded import dense
 from search.embedded import facets as bits
 from search.embedded.facets import Snapshot
-from search.embedded.matching import NOTHING, concept_part, expression, filtered, parts
+from search.embedded.matching import NOTHING, Expand, concept_part, expression, filtered, parts
 from search.engine import FACETS, FacetValue, SearchRequest
 from search.query import Query
 
 RANK_LIMIT = 600
 
 
-def match_set(conn, query: Query, concept_ids=(), *, title_only: bool = False) -> int | None:
+def match_set(conn, query: Query, concept_ids=(), *, title_only: bool = False,
+              expand: Expand | None = None) -> int | None:
     """The documents matching (matching.expression) as a bitset, None for
     every document. Frequent terms come from their dense postings, the rest
     from one FTS5 query."""
-    found = parts(query, title_only=title_only)
+    found = parts(query, title_only=title_only, expand=expand)
     concept_ids = () if title_only else concept_ids
     if not found and not concept_ids:
         return None if query.is_empty else 0
@@ -55,6 +60,22 @@ def match_set(conn, query: Query, concept_ids=(), *, title_only: bool = False) -
     return text | concepts
 
 
+def concept_set(conn, values) -> int | None:
+    """The documents a "concept" filter keeps (indexed with one of these
+    concepts or a narrower one), None without that filter. Values that are
+    not concept ids keep nothing."""
+    if not values:
+        return None
+    found, rest = 0, []
+    for concept_id in {int(v) for v in values if str(v).isdigit()}:
+        members = dense.lookup(conn, "concepts", f"c{concept_id}")
+        if members is None:
+            rest.append(concept_id)
+        else:
+            found |= members
+    return found | dense.ids_set(conn, concept_part(sorted(rest))) if rest else found
+
+
 def ranks(conn, match: str, limit: int = RANK_LIMIT) -> list[tuple[int, float]] | None:
     """(id, relevance) best first (ties by id), or None past ``limit`` matches."""
     rows = conn.execute("SELECT rowid, -rank FROM fts WHERE fts MATCH ? ORDER BY rank, rowid LIMIT ?",
@@ -62,13 +83,24 @@ def ranks(conn, match: str, limit: int = RANK_LIMIT) -> list[tuple[int, float]] 
     return rows if len(rows) <= limit else None
 
 
-def evaluate(conn, snapshot: Snapshot, lock, request: SearchRequest, rank_limit: int = RANK_LIMIT):
-    """(total, facets, [(id, score)] of the requested page)."""
+def evaluate(conn, snapshot: Snapshot, lock, request: SearchRequest, rank_limit: int = RANK_LIMIT,
+             expand: Expand | None = None):
+    """(total, facets, [(id, score)] of the requested page, exact): with
+    ``expand`` (a fuzzy request), ``exact`` counts the documents matching
+    the words exactly, which come first; else it is None."""
     match = expression(request.query, request.concept_ids)
     text = match_set(conn, request.query, request.concept_ids)
+    near = expression(request.query, request.concept_ids, expand=expand) if expand is not None else None
+    if near == match:
+        near = None  # no word has a close spelling: an exact search
+    near_text = match_set(conn, request.query, request.concept_ids, expand=expand) if near else 0
     chosen_filters = {name: values for name, values in request.filters.items() if name in FACETS and values}
+    scope = concept_set(conn, request.filters.get("concept"))
     with lock:  # the snapshot's tables change under a refresh; the ints taken out do not
-        text = snapshot.all() if text is None else text & snapshot.all()
+        everything = snapshot.all() if scope is None else snapshot.all() & scope
+        text = everything if text is None else text & everything
+        exact = text
+        text |= near_text & everything
         chosen = {name: _union(snapshot, name, values) for name, values in chosen_filters.items()}
         members = text
         for value_set in chosen.values():
@@ -79,17 +111,28 @@ def evaluate(conn, snapshot: Snapshot, lock, request: SearchRequest, rank_limit:
             if name in FACETS:
                 boosted |= _union(snapshot, name, values)
         boosted &= members
+        first, second = members & exact, members & ~exact
         start, size = max(request.page - 1, 0) * max(request.size, 0), max(request.size, 0)
         if size and request.sort != "relevance":
-            return members.bit_count(), facets, _sorted(snapshot, request.sort, members, start, start + size)
+            page = _sorted(snapshot, request.sort, first, start, start + size)
+            if second and len(page) < size:
+                skip = max(start - first.bit_count(), 0)
+                page += _sorted(snapshot, request.sort, second, skip, skip + size - len(page))
+            return members.bit_count(), facets, page, first.bit_count() if expand is not None else None
     if not size:
         page = []
     elif match in (None, NOTHING):  # no words: boosted documents first, then by id
         page = _by_id([boosted, members & ~boosted], start + size)[start:]
     else:
         ranked = _Ranker(conn, chosen_filters, rank_limit, sum(v.bit_count() for v in chosen.values()))
-        page = _relevance(ranked, snapshot, lock, request, match, text, members, boosted, start + size)[start:]
-    return members.bit_count(), facets, page
+        page = _relevance(ranked, snapshot, lock, request, match, exact, first, boosted, start + size)[start:]
+        if second and len(page) < size:
+            wanted = start + size - first.bit_count()
+            scores = ranked(near, near_text, second)
+            tier = (_best(scores, second, boosted, wanted) if scores is not None
+                    else _by_id([second & boosted, second & ~boosted], wanted))
+            page += tier[max(start - first.bit_count(), 0):]
+    return members.bit_count(), facets, page, first.bit_count() if expand is not None else None
 
 
 def _union(snapshot: Snapshot, name: str, values) -> int:

@@ -68,4 +68,4 @@ def localized(portal, name: str) -> str:
     return getattr(portal, f"{name}_fr") or ""
 
 
-from search.views import home, portals, public, records, staff  # noqa: E402,F401  (routes register on bp)
+from search.views import gaps, goals, goals_staff, home, portals, public, records, staff  # noqa: E402,F401,I001  (routes register on bp)

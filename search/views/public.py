@@ -6,18 +6,24 @@ facets), so the page works without JavaScript and with the keyboard alone.
 """
 from __future__ import annotations
 
-from flask import g, render_template, request
+from types import SimpleNamespace
+
+from flask import abort, g, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from catalogue.models import Record
+from core.errors import NotFound
 from core.web.helpers import pagination
 from core.web.transaction import db_session
 from search import projection
-from search.answers import kept
+from search.answers import NOT_KEPT, kept
 from search.engine import FACETS, SORTS
+from search.goals import GoalService, goal_search
 from search.portals import PortalService
 from search.views import bp, link
+from search.views.gaps import no_result_offers
+from search.views.goals import visited_portal
 from search.web import search_service
 
 PAGE_SIZE = 20
@@ -51,19 +57,55 @@ def _results(portal):
     except ValueError:
         page = 1
     endpoint, view_args = request.endpoint, dict(request.view_args or {})
-    if not q and not filters:
+    goal = _goal() if portal is None else None
+    if goal is not None and not goal.text and request.args.get("sort") not in SORTS:
+        sort = "date"  # without words nothing is more relevant than anything else: the newest first
+    if not q and not filters and goal is None:
         return render_template("search/results.html", q=q, found=None, sort=sort, filters=filters,
                                endpoint=endpoint, view_args=view_args)
-    found = search_service().search(q, filters=filters, sort=sort, page=page, size=PAGE_SIZE, portal=portal)
+    if goal is not None:
+        found = _goal_results(goal, q, filters, sort, page)
+    else:
+        found = search_service().search(q, filters=filters, sort=sort, page=page, size=PAGE_SIZE, portal=portal)
     result = found.result
     records = _records([hit.id for hit in result.hits])
+    offers = {}
+    if not result.total and q and goal is None:
+        g.setdefault(NOT_KEPT, True)  # offers goals, which change without the index's state changing
+        offers = no_result_offers(q, portal, filters)
     return render_template(
-        "search/results.html", q=q, found=found, result=result, sort=sort, filters=filters,
+        "search/results.html", q=q, found=found, result=result, sort=sort, filters=filters, goal=goal, **offers,
         hits=[(hit, records[hit.id]) for hit in result.hits if hit.id in records],
         facets=facet_links(result.facets, filters, endpoint, view_args),
         paging=pagination(min(result.total, MAX_PAGE * PAGE_SIZE), page, PAGE_SIZE),
         page_url=lambda number: link(endpoint, **view_args, **_kept_args(), page=number),
         endpoint=endpoint, view_args=view_args)
+
+
+def _goal():
+    """The goal of a goal's results page (``but=``), or None; 404 for one
+    that is not (or no longer) published."""
+    slug = request.args.get("but")
+    if not slug:
+        return None
+    try:
+        goal = GoalService(db_session()).by_slug(slug[:100])
+    except NotFound:
+        abort(404)
+    g.setdefault(NOT_KEPT, True)  # documentalists edit goals without the index's state changing
+    visited_portal()
+    return goal
+
+
+def _goal_results(goal, q: str, filters: dict, sort: str, page: int):
+    """The goal's saved search, its types and audiences applied as a
+    portal's base filter is (the visitor's facets narrow within them).
+    Entries are counted by /buts/<slug>, so paging and facets here count nothing."""
+    asked = goal_search(goal)
+    within = SimpleNamespace(base_filter=asked["filters"], boost={}, slug="", pole=None)
+    found = search_service().search(asked["text"], filters=filters, sort=sort, page=page, size=PAGE_SIZE,
+                                    portal=within, concept_ids=asked["concept_ids"], record_stats=False)
+    return found
 
 
 def _records(ids: list[int]) -> dict[int, Record]:

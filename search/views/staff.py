@@ -144,7 +144,7 @@ def _filled(portal) -> PortalForm:
     form = PortalForm(formdata=None, data={**data, "pole": data["pole"] or "", "version": str(portal.version),
                                            "kiosk_idle_seconds": str(portal.kiosk_idle_seconds),
                                            "position": str(portal.position)})
-    form.base_filter.form.show(data["base_filter"])
+    form.base_filter.form.show({**data["base_filter"], "concept": service().subject_labels(portal)})
     form.boost.form.show(data["boost"])
     return form
 

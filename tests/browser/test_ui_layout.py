@@ -35,10 +35,10 @@ def demo_site(live_db, live_database_url, tmp_path):
 
 def test_the_staff_menu_fits_on_one_line_and_marks_where_one_is(demo_site, page, login):
     login(page, demo_site, "admin")  # every menu entry
-    for path in ("/staff/", "/staff/audit", "/staff/records", "/staff/observatory", "/staff/acquisitions"):
+    for path in ("/staff/", "/staff/audit", "/staff/records", "/staff/observatory", "/staff/goals", "/staff/acquisitions"):
         page.goto(f"{demo_site}{path}")
         links = page.locator("nav.staff-menu a")
-        assert links.count() == 11  # "To do" (the staff home) and ten sections
+        assert links.count() == 12  # "To do" (the staff home) and eleven sections
         tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
         assert len(tops) == 1, f"{path}: the menu wraps ({sorted(tops)})"
         current = page.locator('nav.staff-menu a[aria-current="page"]')

@@ -22,7 +22,7 @@ def test_search_answers_anyone_with_the_documented_shape_and_no_cookie(app, clie
     assert response.status_code == 200, response.get_data(as_text=True)
     assert "Set-Cookie" not in response.headers
     body = response.get_json()
-    assert set(body) == {"total", "page", "size", "hits", "facets", "suggestion", "concepts"}
+    assert set(body) == {"total", "page", "size", "hits", "facets", "suggestion", "approximate", "concepts"}
     assert (body["total"], body["page"], body["size"], body["suggestion"]) == (1, 1, 20, None)
     hit, = body["hits"]
     assert hit["id"] == record.id and hit["title"] == "Les métiers de la mer"
@@ -55,11 +55,15 @@ def test_bad_parameters_answer_422_with_the_error_shape(client):
     assert_error(client.get("/api/v1/search?size=1000"), 422, "validation_failed")
 
 
-def test_nothing_found_comes_with_a_suggestion(app, client):
+def test_a_typing_mistake_finds_the_work_said_approximate_with_a_suggestion(app, client):
     indexed(app, **{"Le guide de l'apprentissage": {}})
     body = client.get("/api/v1/search?q=aprentissage").get_json()
-    assert body["total"] == 0 and body["hits"] == []
+    assert body["total"] == 1 and body["approximate"] == 1
+    assert [(h["title"], h["approximate"]) for h in body["hits"]] == [("Le guide de l'apprentissage", True)]
     assert body["suggestion"] == "apprentissage"
+    body = client.get("/api/v1/search?q=apprentissage").get_json()
+    assert (body["total"], body["approximate"], body["suggestion"]) == (1, 0, None)
+    assert not body["hits"][0]["approximate"]
 
 
 def test_complete_gives_titles_authors_and_concepts(app, client):

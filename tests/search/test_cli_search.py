@@ -53,6 +53,16 @@ def test_filters_sort_and_pages(run, db):
     assert body["total"] == 3 and [hit["title"] for hit in body["hits"]] == ["Guide des formations"]
 
 
+def test_a_typing_mistake_finds_the_work_marked_as_a_close_spelling(run, db):
+    make_record(db, title="Réussir son entretien d'embauche", isbn=None)
+    assert run("reindex").exit_code == 0
+    body = search(run, "entretein", "d'embauche")
+    assert [(hit["title"], hit["approximate"]) for hit in body["hits"]] == [("Réussir son entretien d'embauche", True)]
+    assert body["approximate"] == 1 and body["suggestion"] == "entretien d'embauche"
+    text = run("search", "entretein", "d'embauche").output
+    assert "found through a close spelling" in text and "~ Réussir son entretien d'embauche" in text
+
+
 def test_a_bad_filter_is_refused_with_the_facet_names(run):
     result = run("search", "x", "--filter", "colour=blue")
     assert result.exit_code == 2 and "document_type" in result.output

@@ -16,7 +16,7 @@ def test_what_is_kept_cannot_tell_one_visitor_from_another(app, client):
     # The tables hold a day, an entry point, a pole, a normalised query and counts: no more.
     assert {c.name for c in SearchDay.__table__.columns} == {"day", "portal", "searches", "zero_results"}
     assert {c.name for c in QueryCount.__table__.columns} == {"day", "portal", "pole", "query", "searches",
-                                                              "zero_results"}
+                                                              "zero_results", "reports"}
     database = app.extensions["catalogue.db"]
     make_record(database, title="Guide des formations", isbn=None)
     drain(database, app.extensions["catalogue.search"])

@@ -49,10 +49,30 @@ def test_a_new_visitor_finds_what_the_issue_promises_on_the_demo(demo):
     assert {"Créer son entreprise quand on est demandeur d'emploi", "Créer sa boîte"} <= set(found)
     assert "Création d'entreprise" in [c.label for c in page.concepts]  # named loosely: "d'" left out
 
+    # A typing mistake: the works come anyway, found through a close spelling, and "did you mean" too.
     found, page = titles(demo, "fromation")
-    assert found == [] and page.suggestion is not None
-    assert "formation" in page.suggestion
+    assert {"Financer sa formation", "Mon compte formation"} <= set(found)
+    assert page.approximate == page.result.total == len(found) > 0
+    assert page.suggestion is not None and "formation" in page.suggestion
     assert titles(demo, page.suggestion)[0], "a suggestion always finds something"
+
+    # The issue's case: the interview guides, directly.
+    found, page = titles(demo, "entretein d'embauche")
+    assert "Réussir son entretien d'embauche" in found[:10]
+
+
+def test_exact_matches_come_first_and_fuzzy_ones_only_when_few_are_found(demo):
+    found, page = titles(demo, "formations")
+    assert page.approximate == 0 and page.result.exact is None  # enough exact works: no fallback
+    found, page = titles(demo, "entretien d'embauche")
+    assert "Réussir son entretien d'embauche" in found and page.suggestion is None
+    exact = page.result.exact if page.result.exact is not None else page.result.total
+    assert not any(hit.fuzzy for hit in page.result.hits[:exact])
+    assert all(hit.fuzzy for hit in page.result.hits[exact:])
+    with demo.extensions["catalogue.db"].session() as session:
+        before = SearchService(session, demo.extensions["catalogue.search"], fuzzy_below=0)
+        off = before.search("entretein d'embauche", record_stats=False)
+    assert off.result.total == 0 and off.approximate == 0 and off.suggestion is not None
 
 
 def test_a_deprecated_concept_leads_to_its_replacement(app):

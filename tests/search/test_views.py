@@ -131,6 +131,13 @@ def test_a_misspelt_word_gets_a_suggestion_link(client, works):
     assert "entreprise" in text_of(client.get(htmllib.unescape(link.group(1))))
 
 
+def test_a_typing_mistake_finds_the_works_and_the_page_says_the_spelling_was_close(client, works):
+    html = client.get("/recherche?q=entreprize").get_data(as_text=True)
+    assert re.search(r'<p class="approximate">[^<]*entreprize', html)  # the page says so (in any language)
+    assert "Choisir son statut d&#39;<mark>entreprise</mark>" in html or "<mark>entreprise</mark>" in html
+    assert 'class="approximate"' not in client.get("/recherche?q=entreprise").get_data(as_text=True)
+
+
 def test_record_page_shows_holdings_subjects_and_works_on_the_same_subjects(client, works):
     response = client.get(f"/notices/{works['plan']}")
     text, html = text_of(response), response.get_data(as_text=True)

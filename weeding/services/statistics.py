@@ -20,13 +20,14 @@ from sqlalchemy import false, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from catalogue.models import Item, ItemUse, Record, RecordAudience, RecordPole
+from catalogue.models import Item, ItemUse, Record, RecordAudience, RecordDescriptor, RecordPole
 from catalogue.vocab import DocumentType, ItemStatus
 from core.errors import ValidationFailed
 from core.i18n import N_
 from core.vocab import Pole
 from search.models import Portal
 from search.projection import year_range
+from thesaurus.indexing import descendants
 from weeding.models import UseTally
 from weeding.services.profile import PROFILES, age_profile  # noqa: F401  (the statistics read both)
 
@@ -172,6 +173,9 @@ def _keys_of_items(connection, item_ids: set[int]) -> dict[int, list[tuple[str, 
     portals = []
     for slug, base_filter in connection.execute(select(Portal.slug, Portal.base_filter)).all():
         wanted = {f: set(map(str, v)) for f, v in (base_filter or {}).items() if f in PORTAL_FACETS and v}
+        subjects = {int(v) for v in (base_filter or {}).get("concept", ()) if str(v).isdigit()}
+        if subjects:  # a portal's subjects keep their narrower concepts too, as its searches do
+            wanted["concept"] = set(map(str, subjects | descendants(connection, subjects)))
         portals.append((slug, wanted))
     needed = {facet for _, wanted in portals for facet in wanted}
     records: dict[int, dict[str, set]] = {}
@@ -185,19 +189,22 @@ def _keys_of_items(connection, item_ids: set[int]) -> dict[int, list[tuple[str, 
             records.setdefault(record_id, {
                 "pole": set(), "document_type": {_code(document_type)}, "audience": set(),
                 "language": set(languages or ()),
-                "year_range": {year_range(year)} - {None}, "library": set()})
+                "year_range": {year_range(year)} - {None}, "library": set(), "concept": set()})
     record_ids = sorted(records)
     facets = [("pole", select(RecordPole.record_id, RecordPole.pole), RecordPole.record_id)]
     if "audience" in needed:
         facets.append(("audience", select(RecordAudience.record_id, RecordAudience.audience),
                        RecordAudience.record_id))
+    if "concept" in needed:
+        facets.append(("concept", select(RecordDescriptor.record_id, RecordDescriptor.concept_id),
+                       RecordDescriptor.record_id))
     if "library" in needed:  # as the search document has it: the libraries holding a copy
         held = select(Item.record_id, Item.library).where(Item.status != ItemStatus.WITHDRAWN)
         facets.append(("library", held, Item.record_id))
     for facet, query, column in facets:
         for part in _chunks(record_ids):
             for record_id, value in connection.execute(query.where(column.in_(part))).all():
-                records[record_id][facet].add(_code(value))
+                records[record_id][facet].add(str(_code(value)))
     by_record = {}
     for record_id, values in records.items():
         keys = [("total", "")] + [("pole", pole) for pole in sorted(values["pole"]) or [""]]
