@@ -95,7 +95,7 @@ def whole_command(path: Path, tree: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="catalogue-bench-") as folder:
         env = {**os.environ, "CATALOGUE_INSTANCE_DIR": folder, "CATALOGUE_SECRET_KEY": "bench",
                "CATALOGUE_DATABASE_URL": f"sqlite:///{folder}/catalogue.db", "CATALOGUE_SEARCH_ENGINE": "embedded",
-               "CATALOGUE_LOG_LEVEL": "WARNING"}
+               "CATALOGUE_LOG_LEVEL": "WARNING", "CATALOGUE_DEFAULT_LOCALE": "en"}  # its output is parsed
         command = catalogue(tree)
         subprocess.run([*command, "init"], env=env, check=True, capture_output=True)
         peak, marks = 0.0, {}

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from catalogue.vocab import Audience, DocumentType
 from core.errors import ValidationFailed
 from core.i18n import N_
-from search.portal_rules import SLUG, _integer, _text
+from search.portal_rules import clean_integer, clean_text, slug_checked
 from search.vocab import Public
 
 LIMITS = {"slug": 100, "label_fr": 255, "label_en": 255, "text": 200}
@@ -21,15 +21,11 @@ def clean_goal(data: dict, *, slug_taken: Callable[[str], bool],
     ValidationFailed naming each bad field. A goal must search something:
     concepts, words or at least a document type."""
     errors: dict[str, list[str]] = {}
-    clean = {name: _text(data.get(name)) for name in ("slug", "label_fr", "label_en", "text")}
-    slug = clean["slug"] = (clean["slug"] or "").lower()
-    if not slug:
-        errors["slug"] = [N_("Give the goal an address, for example etudes-diplomes-metiers.")]
-    elif not SLUG.match(slug):
-        errors["slug"] = [N_("Use only lower-case letters without accents, digits and hyphens, "
-                             "for example etudes-diplomes-metiers.")]
-    elif slug_taken(slug):
-        errors["slug"] = [N_("Another goal already has this address: choose another one.")]
+    clean = {name: clean_text(data.get(name)) for name in ("slug", "label_fr", "label_en", "text")}
+    clean["slug"] = slug_checked(clean["slug"], slug_taken, errors, missing=N_(
+        "Give the goal an address, for example etudes-diplomes-metiers."), malformed=N_(
+        "Use only lower-case letters without accents, digits and hyphens, for example etudes-diplomes-metiers."),
+        taken=N_("Another goal already has this address: choose another one."))
     if not clean["label_fr"]:
         errors["label_fr"] = [N_("A goal needs a French wording, as visitors would say it.")]
     for name, limit in LIMITS.items():
@@ -46,7 +42,7 @@ def clean_goal(data: dict, *, slug_taken: Callable[[str], bool],
         errors["concept_ids"] = [problem]
     if not (clean["concept_ids"] or clean["text"] or clean["document_types"]) and not errors.get("concept_ids"):
         errors["concept_ids"] = [N_("A goal searches something: choose concepts, words or document types.")]
-    clean["position"] = _integer(data.get("position"), 0)
+    clean["position"] = clean_integer(data.get("position"), 0)
     if clean["position"] is None:
         errors["position"] = [N_("Give a whole number.")]
     clean["published"] = bool(data.get("published", True))

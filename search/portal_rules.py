@@ -30,22 +30,18 @@ def clean_portal(data: dict, *, slug_taken: Callable[[str], bool],
     may also hold subjects (``concept``): each a concept's number or label,
     found by ``find_concept`` and kept as its number."""
     errors: dict[str, list[str]] = {}
-    clean = {name: _text(data.get(name)) for name in ("slug", "title_fr", "title_en",
+    clean = {name: clean_text(data.get(name)) for name in ("slug", "title_fr", "title_en",
                                                       "description_fr", "description_en")}
-    slug = clean["slug"] = (clean["slug"] or "").lower()
-    if not slug:
-        errors["slug"] = [N_("Give the portal an address, for example creer-son-activite.")]
-    elif not SLUG.match(slug):
-        errors["slug"] = [N_("Use only lower-case letters without accents, digits and hyphens, "
-                             "for example creer-son-activite.")]
-    elif slug_taken(slug):
-        errors["slug"] = [N_("Another portal already has this address: choose another one.")]
+    clean["slug"] = slug_checked(clean["slug"], slug_taken, errors, missing=N_(
+        "Give the portal an address, for example creer-son-activite."), malformed=N_(
+        "Use only lower-case letters without accents, digits and hyphens, for example creer-son-activite."),
+        taken=N_("Another portal already has this address: choose another one."))
     if not clean["title_fr"]:
         errors["title_fr"] = [N_("A portal needs a French title.")]
     for name, limit in TEXT_LIMITS.items():
         if clean[name] and len(clean[name]) > limit and name not in errors:
             errors[name] = [N_("This text is too long: shorten it.")]
-    pole = _text(data.get("pole"))
+    pole = clean_text(data.get("pole"))
     if pole and pole not in Pole.values():
         errors["pole"] = [N_("Choose one of the advice poles, or none.")]
     clean["pole"] = Pole(pole) if pole in Pole.values() else None
@@ -55,10 +51,10 @@ def clean_portal(data: dict, *, slug_taken: Callable[[str], bool],
                                               find_concept if name == "base_filter" else None)
         for facet, messages in problems.items():
             errors[f"{name}.{facet}"] = messages
-    idle = clean["kiosk_idle_seconds"] = _integer(data.get("kiosk_idle_seconds"), 120)
+    idle = clean["kiosk_idle_seconds"] = clean_integer(data.get("kiosk_idle_seconds"), 120)
     if idle is None or not IDLE_RANGE[0] <= idle <= IDLE_RANGE[1]:
         errors["kiosk_idle_seconds"] = [N_("Give a number of seconds between 10 and 3600.")]
-    clean["position"] = _integer(data.get("position"), 0)
+    clean["position"] = clean_integer(data.get("position"), 0)
     if clean["position"] is None:
         errors["position"] = [N_("Give a whole number.")]
     clean["published"] = bool(data.get("published", True))
@@ -70,7 +66,7 @@ def clean_portal(data: dict, *, slug_taken: Callable[[str], bool],
 def clean_selection(data: dict, *, find_record: Callable[[str], int | None]) -> dict:
     """A selection entry's fields: ``record_id`` (``work`` found by
     ``find_record``) or ``url`` and ``title``, and ``note``."""
-    work, url, title, note = (_text(data.get(k)) for k in ("work", "url", "title", "note"))
+    work, url, title, note = (clean_text(data.get(k)) for k in ("work", "url", "title", "note"))
     if work and url:
         raise ValidationFailed({"work": [N_("Give either a work or a website, not both.")]})
     if work:
@@ -121,12 +117,23 @@ def _concepts(values, find_concept, clean: dict, problems: dict) -> None:
         clean["concept"] = list(dict.fromkeys(str(concept_id) for _, concept_id in found))
 
 
-def _text(value) -> str | None:
+def slug_checked(raw: str | None, slug_taken: Callable[[str], bool], errors: dict, *, missing: str,
+                 malformed: str, taken: str) -> str:
+    """The address in lower case; the first problem it has goes into
+    ``errors["slug"]`` (portals and goals share these rules, not their words)."""
+    slug = (raw or "").lower()
+    problem = missing if not slug else malformed if not SLUG.match(slug) else taken if slug_taken(slug) else None
+    if problem:
+        errors["slug"] = [problem]
+    return slug
+
+
+def clean_text(value) -> str | None:
     value = (str(value).strip() if value is not None else "")
     return value or None
 
 
-def _integer(value, default: int) -> int | None:
+def clean_integer(value, default: int) -> int | None:
     if value in (None, ""):
         return default
     try:

@@ -19,13 +19,13 @@ from __future__ import annotations
 import sqlite3
 
 from search.analysis import Token
+from search.embedded.spelling import edits1
 
 # as Elasticsearch's match query: at most this many words per typed word
 MAX_EXPANSIONS = 50
 _CHUNK = 900  # SQLite's bound-parameter limit, with room to spare
 # words compared for two edits at most: bounds the cost in a large vocabulary
 SCAN = 1500
-_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def edits_allowed(word: str) -> int:
@@ -81,17 +81,6 @@ def _keep(found: dict, term: str, edits: int, freq: int) -> None:
     key = (edits, -freq)
     if term not in found or key < found[term]:
         found[term] = key
-
-
-def edits1(word: str) -> set[str]:
-    """Every string one edit (Damerau) from ``word``, but ``word``."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    found = {a + b[1:] for a, b in splits if b}
-    found |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    found |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
-    found |= {a + c + b for a, b in splits for c in _LETTERS}
-    found.discard(word)
-    return found
 
 
 def distance(a: str, b: str, limit: int) -> int:

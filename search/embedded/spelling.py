@@ -40,7 +40,7 @@ def _known(conn, term: str) -> bool:
 def closest(conn, word: str) -> str | None:
     """The indexed word closest to ``word``: fewest edits (at most 1 for
     words of up to 4 letters, else 2), then the most frequent."""
-    near = list(_edits1(word))
+    near = list(edits1(word))
     best = []
     for start in range(0, len(near), 900):  # SQLite's bound-parameter limit
         chunk = near[start:start + 900]
@@ -59,7 +59,8 @@ def closest(conn, word: str) -> str | None:
     return min(scored)[2] if scored else None
 
 
-def _edits1(word: str) -> set[str]:
+def edits1(word: str) -> set[str]:
+    """Every string one edit (Damerau) from ``word``, but ``word``."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     found = {a + b[1:] for a, b in splits if b}
     found |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
