@@ -10,7 +10,6 @@ files smaller without changing a pixel. Needs Debian's chromium package.
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from tests.support.browser import log_in  # noqa: E402
 from tests.support.demo_site import PASSWORD, demo_site  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -55,11 +55,7 @@ def take(base_url: str, ids: dict, out: Path) -> list[Path]:
                 context = browser.new_context(locale="fr-FR", viewport=VIEWPORT)
                 page = context.new_page()
                 if who:
-                    page.goto(f"{base_url}/login")
-                    page.locator("#username").fill(who)
-                    page.locator("#password").fill(PASSWORD)
-                    page.locator("form.narrow button[type=submit]").click()
-                    page.wait_for_url(re.compile(r"/staff/"))
+                    log_in(page, base_url, who, PASSWORD)
                 contexts[who] = page
             page = contexts[who]
             page.goto(base_url + path.format(**values))

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from catalogue.vocab import Audience, DocumentType
 from core.errors import ValidationFailed
 from core.i18n import N_
-from search.portal_rules import clean_integer, clean_text, slug_checked
+from search.portal_rules import clean_integer, clean_text, lengths_checked, slug_checked
 from search.vocab import Public
 
 LIMITS = {"slug": 100, "label_fr": 255, "label_en": 255, "text": 200}
@@ -28,9 +28,7 @@ def clean_goal(data: dict, *, slug_taken: Callable[[str], bool],
         taken=N_("Another goal already has this address: choose another one."))
     if not clean["label_fr"]:
         errors["label_fr"] = [N_("A goal needs a French wording, as visitors would say it.")]
-    for name, limit in LIMITS.items():
-        if clean[name] and len(clean[name]) > limit and name not in errors:
-            errors[name] = [N_("This text is too long: shorten it.")]
+    lengths_checked(clean, LIMITS, errors)
     for name, vocabulary in (("publics", Public), ("document_types", DocumentType), ("audiences", Audience)):
         clean[name], bad = _values(data.get(name), vocabulary.values())
         if bad:

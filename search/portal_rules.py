@@ -38,9 +38,7 @@ def clean_portal(data: dict, *, slug_taken: Callable[[str], bool],
         taken=N_("Another portal already has this address: choose another one."))
     if not clean["title_fr"]:
         errors["title_fr"] = [N_("A portal needs a French title.")]
-    for name, limit in TEXT_LIMITS.items():
-        if clean[name] and len(clean[name]) > limit and name not in errors:
-            errors[name] = [N_("This text is too long: shorten it.")]
+    lengths_checked(clean, TEXT_LIMITS, errors)
     pole = clean_text(data.get("pole"))
     if pole and pole not in Pole.values():
         errors["pole"] = [N_("Choose one of the advice poles, or none.")]
@@ -126,6 +124,13 @@ def slug_checked(raw: str | None, slug_taken: Callable[[str], bool], errors: dic
     if problem:
         errors["slug"] = [problem]
     return slug
+
+
+def lengths_checked(clean: dict, limits: dict[str, int], errors: dict) -> None:
+    """A text over its limit is refused on its field (unless it has a problem already)."""
+    for name, limit in limits.items():
+        if clean[name] and len(clean[name]) > limit and name not in errors:
+            errors[name] = [N_("This text is too long: shorten it.")]
 
 
 def clean_text(value) -> str | None:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import gettext
 import os
-import re
 from pathlib import Path
 
 import pytest
 
 from core.db import Database
 from tests.support import live
+from tests.support.browser import log_in
 from tests.support.factories import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -127,11 +127,7 @@ def page(new_page):
 
 
 def _login(page, base_url: str, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base_url}/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(password)
-    page.locator("form.narrow button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/staff/"))
+    log_in(page, base_url, username, password)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from cite import create_app
 from tests.browser.conftest import LOCALE, TIMEOUT_MS
+from tests.support.browser import log_in
 from tests.support.demo_site import PASSWORD, demo_site
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -188,11 +189,7 @@ def as_who(site, request):
             context.set_default_timeout(TIMEOUT_MS)
             page = context.new_page()
             if who:
-                page.goto(f"{site.url}/login")
-                page.locator("#username").fill(who)
-                page.locator("#password").fill(PASSWORD)
-                page.locator("form.narrow button[type=submit]").click()
-                page.wait_for_url(re.compile(r"/staff/"))
+                log_in(page, site.url, who, PASSWORD)
             pages[who] = page
         return pages[who]
 
