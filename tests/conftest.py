@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import bytecode
+
 # Keep create_app from writing ./instance in the working tree.
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="catalogue-tests-"))
 os.environ["CATALOGUE_INSTANCE_DIR"] = str(_SESSION_DIR / "instance")
@@ -21,6 +23,10 @@ os.environ.setdefault("CATALOGUE_LOG_LEVEL", "WARNING")
 # Real argon2id, with argon2-cffi's profile for test suites: the suite hashes and checks
 # thousands of passwords (in this process and in the servers it starts, which inherit it).
 os.environ.setdefault("CATALOGUE_PASSWORD_HASH_PROFILE", "cheapest")
+# Bytecode, cached outside the checkout. Where PYTHONDONTWRITEBYTECODE is set (as on these
+# machines), every process the suite starts (xdist workers, servers, commands) compiled the
+# project's sources again: about 0.2 s of CPU each, hundreds of times (bench/README.md).
+bytecode.cache_outside_the_tree()
 
 from cite import (
     create_app,  # noqa: E402
@@ -28,12 +34,17 @@ from cite import (
 )
 from cite.schema import metadata  # noqa: E402
 from core.db import Database  # noqa: E402
+from tests.support import demo_copy  # noqa: E402
 from tests.support.postgres import PostgresServer, find_binaries  # noqa: E402
 from tests.support.schedule import longest_first  # noqa: E402
 from tests.support.templates import SHARED as SHARED_BYTECODE  # noqa: E402
 
 BACKENDS = [b.strip() for b in os.environ.get("CATALOGUE_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", demo_copy.MARKER)
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -89,15 +100,28 @@ def _make_template(backend, request) -> dict:
 
 
 @pytest.fixture
-def database_url(template_database, tmp_path):
-    """A clean, migrated database for one test."""
+def database_url(template_database, tmp_path, request):
+    """A clean, migrated database for one test; for a test marked ``demo``,
+    a copy of the demo of its own (tests/support/demo_copy.py)."""
+    marker = request.node.get_closest_marker("demo")
     if template_database["backend"] == "sqlite":
         path = tmp_path / "catalogue.db"
+        if marker is not None:
+            variant = demo_copy.variant(marker)
+            yield demo_copy.sqlite_copy(template_database["path"], _SESSION_DIR, path, *variant)
+            return
         shutil.copyfile(template_database["path"], path)
-        return f"sqlite:///{path}"
+        yield f"sqlite:///{path}"
+        return
+    if marker is not None:
+        server = request.getfixturevalue("postgres_server")
+        url, name = demo_copy.postgresql_copy(server, *demo_copy.variant(marker))
+        yield url
+        server.drop_database(name)
+        return
     url = template_database["url"]
     empty_postgresql(url)
-    return url
+    yield url
 
 
 _RESETTERS: dict[str, Database] = {}

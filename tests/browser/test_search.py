@@ -11,13 +11,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from cite.demo import load_demo
 from search.engine import make_engine
 from search.indexer import drain
 from search.models import Portal
 from tests.support import live
 
-pytestmark = pytest.mark.browser
+# The live server's database starts as a copy of the demo (tests/support/demo_copy.py).
+pytestmark = [pytest.mark.browser, pytest.mark.demo(accounts=False)]
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 IDLE_PORTAL = "trouver-un-emploi"  # its kiosk waits only IDLE_SECONDS
@@ -31,7 +31,6 @@ def demo_site(live_db, live_database_url, tmp_path):
     instance = tmp_path / "live-instance"
     instance.mkdir()
     with live_db.transaction() as session:
-        load_demo(session, accounts=False)
         # Shorter than the service allows (10 s), to keep the test short.
         session.query(Portal).filter_by(slug=IDLE_PORTAL).update({"kiosk_idle_seconds": IDLE_SECONDS})
     engine = make_engine({"SEARCH_ENGINE": "embedded", "SEARCH_PATH": str(instance / "search.db")})

@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from cite.demo import load_demo
 from search.engine import make_engine
 from search.indexer import drain
 from tests.support import live
 from tests.support.factories import make_user
 
-pytestmark = pytest.mark.browser
+# The live server's database starts as a copy of the demo (tests/support/demo_copy.py).
+pytestmark = [pytest.mark.browser, pytest.mark.demo(accounts=False)]
 
 # The space between two boxes on one line, in CSS pixels (negative: they touch or overlap).
 GAP = "([a, b]) => b.getBoundingClientRect().left - a.getBoundingClientRect().right"
@@ -23,8 +23,6 @@ GAP = "([a, b]) => b.getBoundingClientRect().left - a.getBoundingClientRect().ri
 def demo_site(live_db, live_database_url, tmp_path):
     instance = tmp_path / "live-instance"
     instance.mkdir()
-    with live_db.transaction() as session:
-        load_demo(session, accounts=False)
     make_user(live_db, "admin", "administrator")
     engine = make_engine({"SEARCH_ENGINE": "embedded", "SEARCH_PATH": str(instance / "search.db")})
     drain(live_db, engine)

@@ -8,7 +8,8 @@ import datetime as dt
 import html as htmllib
 import re
 
-from cite.demo import load_demo
+import pytest
+
 from cite.demo.goals import GOALS, load_goals
 from search.goals import GoalService, count_works
 from search.indexer import drain
@@ -18,9 +19,7 @@ from tests.search.test_views import text_of
 TODAY = dt.date(2026, 12, 1)
 
 
-def loaded(app, db):
-    with db.transaction() as session:
-        load_demo(session, today=TODAY)
+def indexed(app, db):
     drain(db, app.extensions["catalogue.search"])
 
 
@@ -38,9 +37,10 @@ def every_page(client, address: str) -> str:
     return " ".join([first] + [text_of(client.get(f"{address}&page={n}")) for n in range(2, total // 20 + 2)])
 
 
+@pytest.mark.demo(today=TODAY)  # a copy of the demo's database (tests/support/demo_copy.py)
 def test_the_demo_goals_as_a_new_visitor_tries_them(app, client, db):
-    """One load of the demo (some seconds) for the three stories."""
-    loaded(app, db)
+    """One copy of the demo for the three stories."""
+    indexed(app, db)
     home = client.get("/").get_data(as_text=True)
     offered = follow(client, home, "/je-suis/parent")
     page = offered.get_data(as_text=True)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from sqlalchemy import select
 
-from cite.demo import CONCEPT_PREFIX, THESAURUS, load_demo, load_thesaurus
+from cite.demo import CONCEPT_PREFIX, THESAURUS, load_thesaurus
 from cite.demo.portals import PORTALS, THEMATIC, load_portals
 from search.indexer import drain
 from search.models import Portal
@@ -29,11 +30,13 @@ EXAM_GUIDES = {"Annales des concours de catégorie C", "Technicien territorial",
                "Les QCM de culture générale aux concours"}
 
 
+# Tests marked demo start from a copy of the demo's database (tests/support/demo_copy.py).
+ON_THE_DEMO = pytest.mark.demo(accounts=False)
+
+
 def demo(app):
-    database = app.extensions["catalogue.db"]
-    with database.transaction() as session:
-        load_demo(session, accounts=False)
-    drain(database, app.extensions["catalogue.search"])
+    """The app, with the demo indexed in its engine."""
+    drain(app.extensions["catalogue.db"], app.extensions["catalogue.search"])
     return app
 
 
@@ -42,6 +45,7 @@ def page_text(response) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
+@ON_THE_DEMO
 def test_every_portal_has_works_and_its_selection_lies_inside(search_app):  # noqa: F811
     app = demo(search_app)
     with app.extensions["catalogue.db"].session() as session:
@@ -58,6 +62,7 @@ def test_every_portal_has_works_and_its_selection_lies_inside(search_app):  # no
         assert len(thematic) == 8 and all(p.pole is None and p.base_filter["concept"] for p in thematic)
 
 
+@ON_THE_DEMO
 def test_a_job_seeker_finds_the_exam_guides_through_concours_administratifs(search_app):  # noqa: F811
     client = demo(search_app).test_client()
     portals = client.get("/portails/")
@@ -79,6 +84,7 @@ def test_a_job_seeker_finds_the_exam_guides_through_concours_administratifs(sear
     assert "Cent modèles de CV" not in page_text(client.get("/portails/concours-administratifs/recherche?q=CV"))
 
 
+@ON_THE_DEMO
 def test_the_cv_writing_kiosk(app):
     client = demo(app).test_client()
     kiosk = client.get("/kiosque/redaction-de-cv")

@@ -1,6 +1,8 @@
 """GET /api/v1/search and /api/v1/search/complete: public, cookie-free JSON."""
 from __future__ import annotations
 
+import pytest
+
 from search.api.schemas import SearchResults
 from search.indexer import drain
 from tests.support.api import assert_error
@@ -85,13 +87,9 @@ def test_the_search_operations_are_documented_as_public(client):
             "library", "availability"} <= names
 
 
+@pytest.mark.demo(accounts=False)  # a copy of the demo's database (tests/support/demo_copy.py)
 def test_the_concepts_a_query_names_come_with_the_answer(app, client):
-    from cite.demo import load_demo
-
-    database = app.extensions["catalogue.db"]
-    with database.transaction() as session:
-        load_demo(session, accounts=False)
-    drain(database, app.extensions["catalogue.search"])
+    drain(app.extensions["catalogue.db"], app.extensions["catalogue.search"])
     body = client.get("/api/v1/search?q=VAE").get_json()
     assert [c["label"] for c in body["concepts"]] == ["Validation des acquis de l'expérience"]
     assert SearchResults().validate(body) == {}

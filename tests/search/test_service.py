@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, select, text
 
-from cite.demo import load_demo
 from core.lru import LRU
 from search.indexer import drain
 from search.models import Portal, QueryCount, SearchDay
@@ -26,15 +25,18 @@ def titles(app, text, **options):
         return [hit.title for hit in page.result.hits], page
 
 
+# Tests marked demo start from a copy of the demo's database (tests/support/demo_copy.py).
+ON_THE_DEMO = pytest.mark.demo(accounts=False)
+
+
 @pytest.fixture
-def demo(search_app):
-    database = search_app.extensions["catalogue.db"]
-    with database.transaction() as session:
-        load_demo(session, accounts=False)
-    drain(database, search_app.extensions["catalogue.search"])
+def demo(search_app):  # noqa: F811
+    """The demo, indexed in the param's engine."""
+    drain(search_app.extensions["catalogue.db"], search_app.extensions["catalogue.search"])
     return search_app
 
 
+@ON_THE_DEMO
 def test_a_new_visitor_finds_what_the_issue_promises_on_the_demo(demo):
     found, _ = titles(demo, "formations")
     assert {"Financer sa formation", "Mon compte formation", "Formation & Compétences"} <= set(found)
@@ -61,6 +63,7 @@ def test_a_new_visitor_finds_what_the_issue_promises_on_the_demo(demo):
     assert "Réussir son entretien d'embauche" in found[:10]
 
 
+@ON_THE_DEMO
 def test_exact_matches_come_first_and_fuzzy_ones_only_when_few_are_found(demo):
     found, page = titles(demo, "formations")
     assert page.approximate == 0 and page.result.exact is None  # enough exact works: no fallback
@@ -75,10 +78,10 @@ def test_exact_matches_come_first_and_fuzzy_ones_only_when_few_are_found(demo):
     assert off.result.total == 0 and off.approximate == 0 and off.suggestion is not None
 
 
+@ON_THE_DEMO
 def test_a_deprecated_concept_leads_to_its_replacement(app):
     database = app.extensions["catalogue.db"]
     with database.transaction() as session:
-        load_demo(session, accounts=False)
         vae = session.scalar(select(Concept).where(Concept.uri.endswith("/vae")))
         from thesaurus.services.concepts import ConceptService
         old = ConceptService(session).create({"pref_labels": {"fr": "Validation des acquis"},
@@ -90,12 +93,11 @@ def test_a_deprecated_concept_leads_to_its_replacement(app):
     assert "Rédiger son dossier de validation" in found
 
 
+@ON_THE_DEMO
 def test_the_concepts_a_query_names_are_cached_until_the_thesaurus_changes(app, client):
     """Kept under the concepts' names' change token: a repeated search reads
     no label, and a write to the labels, even one no service made, is seen at once."""
     database = app.extensions["catalogue.db"]
-    with database.transaction() as session:
-        load_demo(session, accounts=False)
     drain(database, app.extensions["catalogue.search"])
     statements = []
     event.listen(database.engine, "before_cursor_execute",
@@ -143,10 +145,10 @@ def test_a_portal_filters_boosts_and_keeps_its_facets_inside(app):
     assert titles(app, "trouver", portal=boosted)[0][0] == both.title
 
 
+@ON_THE_DEMO
 def test_works_on_the_same_subjects_come_from_concept_ids(app):
     database = app.extensions["catalogue.db"]
-    with database.transaction() as session:
-        load_demo(session, accounts=False)
+    with database.session() as session:
         creation = session.scalar(select(Concept.id).where(Concept.uri.endswith("/creation")))
     drain(database, app.extensions["catalogue.search"])
     found, _ = titles(app, "", concept_ids=[creation])
@@ -154,10 +156,9 @@ def test_works_on_the_same_subjects_come_from_concept_ids(app):
     assert {"Créer sa boîte", "Créer sa micro-entreprise", "Reprendre une entreprise"} <= set(found)
 
 
+@ON_THE_DEMO
 def test_completion_merges_concepts_with_titles_and_authors(app):
     database = app.extensions["catalogue.db"]
-    with database.transaction() as session:
-        load_demo(session, accounts=False)
     drain(database, app.extensions["catalogue.search"])
     with database.session() as session:
         entries = service(app, session).complete("va", size=9)

@@ -68,13 +68,26 @@ class PostgresServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://catalogue@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, name: str) -> str:
+    def _admin(self, statement: str) -> None:
         import psycopg
 
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=catalogue dbname=postgres",
                              autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            if conn.info.server_version < 150000:  # no STRATEGY before 15: FILE_COPY was the only one
+                statement = statement.replace(" STRATEGY FILE_COPY", "")
+            conn.execute(statement)
+
+    def create_database(self, name: str, *, template: str | None = None) -> str:
+        """A new database, empty or a copy of ``template`` (which nobody may be
+        connected to). FILE_COPY: a copy of the files, after a checkpoint that
+        costs little with fsync off; twice as quick as WAL_LOG on a small database."""
+        copied = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
+        self._admin(f'CREATE DATABASE "{name}"{copied}')
         return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        """Drop it, closing whatever connection a test left open."""
+        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
         try:

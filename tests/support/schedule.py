@@ -9,8 +9,9 @@ first, the run ends on short modules and both workers finish together.
 ``SECONDS`` holds the modules that take far more than their count of tests
 says (seconds on one idle worker, both backends); any other module is
 estimated from its tests, browser tests counting more (see ``guess``). An estimate only orders: a stale one costs a
-little time, never a test. Refresh it from a run's ``--durations=0`` output:
-``python -m tests.support.schedule < log``.
+little time, never a test. A module on the demo counts in a load of it (2 to 5 s), paid when it is the
+first on its worker to use that variant (tests/support/demo_copy.py). Refresh the figures from a run's
+``--durations=0`` output: ``python -m tests.support.schedule < log``.
 """
 from __future__ import annotations
 
@@ -25,15 +26,15 @@ SERVED = {"live_server", "live_db", "live_database_url"}
 PER_SERVED_TEST = 10.0
 
 SECONDS = {
-    "tests/browser/test_search.py": 45,
-    "tests/weeding/test_story.py": 45,
+    "tests/browser/test_search.py": 25,
+    "tests/weeding/test_story.py": 10,
     "tests/thesaurus/test_unesco.py": 40,
     "tests/importers/test_killed_import.py": 35,
     "tests/accounts/test_login_throttle.py": 35,
-    "tests/acquisitions/test_story.py": 35,
+    "tests/acquisitions/test_story.py": 8,
     "tests/cite/test_scheduler.py": 30,
     "tests/browser/test_acquisitions.py": 30,
-    "tests/browser/test_ui_layout.py": 30,
+    "tests/browser/test_ui_layout.py": 12,
     "tests/cite/test_serve.py": 30,
     "tests/browser/test_cataloguing.py": 40,
     "tests/browser/test_accessibility.py": 40,
@@ -46,7 +47,7 @@ SECONDS = {
     "tests/core/test_schemathesis.py": 60,
     "tests/core/test_garbage_input.py": 70,
     "tests/importers/test_import_cli.py": 60,
-    "tests/search/test_service.py": 45,
+    "tests/search/test_service.py": 18,
     "tests/importers/test_held.py": 30,
     "tests/core/test_hostile_input.py": 25,
     "tests/thesaurus/test_lossless_export.py": 40,

@@ -14,6 +14,7 @@ import uuid
 import pytest
 
 from cite import create_app
+from search.web import flush_observatory
 from tests.support.noida import elasticsearch_url  # noqa: F401  (a fixture)
 
 ENGINES = ["embedded", "elasticsearch"]
@@ -38,6 +39,9 @@ def search_app(request, database_url, tmp_path):
     app = create_app(app_config(database_url, tmp_path, **extra))
     app.extensions["catalogue.search"].ensure_ready()
     yield app
+    # Else the observatory's timer writes this test's last counts later, into a database
+    # dropped or reused by then (as the app fixture in tests/conftest.py does).
+    flush_observatory(app)
     app.extensions["catalogue.search"].close()
     app.extensions["catalogue.db"].dispose()
     if request.param == "elasticsearch":

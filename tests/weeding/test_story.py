@@ -7,12 +7,12 @@ proposal, the withdrawn work leaves the public catalogue, and the closing
 report shows the age profile before and after."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from accounts.services import AccountService
 from acquisitions.models import Proposal
 from catalogue.models import Item
-from cite.demo import load_demo
 from core import outbox
 
 URL = "/api/v1/weeding/campaigns"
@@ -27,9 +27,8 @@ def tokens(db, *usernames) -> dict[str, dict]:
     return found
 
 
+@pytest.mark.demo  # a copy of the demo's database (tests/support/demo_copy.py)
 def test_a_weeding_campaign_on_the_demo_from_opening_to_closing(client, db):
-    with db.transaction() as session:
-        load_demo(session)
     outbox.drain(client.application)
     who = tokens(db, "bibliothecaire", "conseiller-parcours", "conseillere-parcours")
     librarian = who["bibliothecaire"]
