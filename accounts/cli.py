@@ -28,10 +28,10 @@ def _run(ctx: Context, action):
             fail(error)
 
 
-def _password(password_stdin: bool) -> str:
+def _password(ctx: Context, password_stdin: bool) -> str:
     if password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return click.prompt(ctx.gettext("Password"), hide_input=True, confirmation_prompt=True)
 
 
 @click.group()
@@ -49,7 +49,7 @@ def users():
 @pass_context
 def add(ctx, username, role, pole, display_name, email, password_stdin):
     """Create a staff account."""
-    password = _password(password_stdin)
+    password = _password(ctx, password_stdin)
     user = _run(ctx, lambda s: s.create(username, password, role, display_name=display_name, pole=pole,
                                         email=email))
     click.echo(ctx.gettext("Account %(username)s created (%(role)s).", username=user.username, role=user.role.value))
@@ -98,7 +98,7 @@ def set_role(ctx, username, role, pole):
 @pass_context
 def reset_password(ctx, username, generate, password_stdin):
     """Set a new password and unlock the account; its open sessions end."""
-    password = secrets.token_urlsafe(12) if generate else _password(password_stdin)
+    password = secrets.token_urlsafe(12) if generate else _password(ctx, password_stdin)
     _run(ctx, lambda s: s.set_password(username, password))
     click.echo(ctx.gettext("Password of %(username)s changed.", username=username)
                + (" " + ctx.gettext("New password: %(password)s", password=password) if generate else ""))

@@ -15,6 +15,7 @@ from acquisitions.services.budgets import BudgetService, fiscal_year
 from acquisitions.vocab import ProposalStatus
 from core import errors
 from core.cli import Context, fail, pass_context, require_schema
+from core.click_messages import FilePath
 from core.db import utcnow
 
 PROPOSAL_COLUMNS = ("id", "status", "title", "authors", "publisher", "year", "edition", "isbn", "issn",
@@ -66,7 +67,7 @@ def export():
 @export.command("proposals")
 @click.option("--status", "statuses", multiple=True, type=click.Choice(ProposalStatus.values()),
               help="Only proposals in this state (repeat for several).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--output", "-o", type=FilePath(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output).")
 @pass_context
 def export_proposals(ctx: Context, statuses: tuple[str, ...], output: Path | None):
@@ -84,7 +85,7 @@ def export_proposals(ctx: Context, statuses: tuple[str, ...], output: Path | Non
 
 @export.command("spending")
 @click.option("--year", type=int, default=None, help="The fiscal year (default: every year).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--output", "-o", type=FilePath(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output).")
 @pass_context
 def export_spending(ctx: Context, year: int | None, output: Path | None):

@@ -8,6 +8,7 @@ tests/cite/test_docs.py).
 """
 from __future__ import annotations
 
+import gettext
 import signal
 import sys
 
@@ -17,8 +18,10 @@ from sqlalchemy.engine import make_url
 from cite import create_app, migrate, server
 from cite import scheduler as scheduling
 from cite.demo import DEMO_PASSWORD, load_demo
+from core import config as settings
 from core import errors
 from core.cli import Context, fail, pass_context, require_schema
+from core.click_messages import in_language, speaking
 from search.indexer import drain_quietly
 from weeding.services.rules import install_defaults
 
@@ -33,18 +36,27 @@ def _context(click_ctx: click.Context) -> Context:
 class Root(click.Group):
     """Lists the root's commands and those the packages registered on the app's CLI."""
 
+    def main(self, *args, **kwargs):
+        # click's own words (usage, errors in the arguments) and the commands' help in the
+        # command line's language; the packages' commands are translated as they are found.
+        with speaking(settings.command_line_locale()):
+            in_language(self)
+            return super().main(*args, **kwargs)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self._packages(ctx).list_commands(ctx)))
 
     def get_command(self, ctx: click.Context, name: str):
-        return super().get_command(ctx, name) or self._packages(ctx).get_command(ctx, name)
+        command = super().get_command(ctx, name) or self._packages(ctx).get_command(ctx, name)
+        return in_language(command) if command is not None else None
 
     def _packages(self, ctx: click.Context) -> click.Group:
         try:
             return _context(ctx).app.cli
         except Exception as error:  # unusable settings: say so, the root's commands still list
-            click.secho(f"The application could not be loaded ({error}): only the root commands are listed.",
-                        fg="yellow", err=True)
+            # No application, so no Flask-Babel: the standard library's gettext, which `speaking` set up.
+            click.secho(gettext.gettext("The application could not be loaded (%(error)s): only the root commands "
+                                        "are listed.") % {"error": error}, fg="yellow", err=True)
             return click.Group()
 
 
@@ -157,7 +169,7 @@ def scheduler(ctx: Context):
     # A service manager stops us with SIGTERM: leave as cleanly as on Ctrl+C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        with scheduling.exclusive(ctx.database, waiting=_say_waiting):
+        with scheduling.exclusive(ctx.database, waiting=lambda: _say_waiting(ctx)):
             try:
                 runner = scheduling.build_scheduler(ctx.app)
             except ValueError as error:
@@ -179,9 +191,9 @@ def scheduler(ctx: Context):
     click.echo(ctx.gettext("Scheduler stopped."))
 
 
-def _say_waiting() -> None:
-    click.echo("Another scheduler is running jobs on this database: waiting until it stops "
-               "(only one may run them at a time).", err=True)
+def _say_waiting(ctx: Context) -> None:
+    click.echo(ctx.gettext("Another scheduler is running jobs on this database: waiting until it stops "
+                           "(only one may run them at a time)."), err=True)
 
 
 def _redacted(url: str) -> str:

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 
 import click
-from flask_babel import gettext, ngettext
+from flask_babel import gettext, ngettext, pgettext
 
 from core import errors, mail, outbox
 from core.i18n import render
@@ -58,6 +58,10 @@ class Context:
     def ngettext(self, singular: str, plural: str, num: int, **params) -> str:
         with self.app.app_context():
             return ngettext(singular, plural, num, **params)
+
+    def pgettext(self, context: str, message: str, **params) -> str:
+        with self.app.app_context():
+            return pgettext(context, message, **params)
 
     @property
     def locale(self) -> str:

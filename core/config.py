@@ -135,6 +135,12 @@ def password_hash_profile(environ=os.environ) -> str:
     return _choice("CATALOGUE_PASSWORD_HASH_PROFILE", environ, PASSWORD_HASH_PROFILES)
 
 
+def command_line_locale(environ=os.environ) -> str:
+    """The command line's language, known before any application is built:
+    click reads the arguments, and may have to say what is wrong with them, first."""
+    return (_env("CATALOGUE_DEFAULT_LOCALE", environ) or "").strip().lower() or "fr"
+
+
 def _flag(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 

@@ -21,6 +21,7 @@ import click
 from flask_babel import gettext
 
 from core.cli import Context, pass_context, require_schema
+from core.click_messages import FilePath
 from core.i18n import N_
 from thesaurus.errors import ThesaurusRuleViolation
 from thesaurus.services.imports import ThesaurusImportService
@@ -40,7 +41,7 @@ def thesaurus():
 
 
 @thesaurus.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False, readable=True, path_type=Path))
 @click.option("--scheme", "scheme_uri", default=None, metavar="URI",
               help="Import only the file's concepts of this concept scheme (or of none), into it.")
 @click.option("--dry-run", is_flag=True, help="Validate and report what would change; write nothing.")
@@ -89,7 +90,7 @@ def import_command(ctx: Context, file: Path, scheme_uri: str | None, dry_run: bo
 @thesaurus.command()
 @click.option("--format", "fmt", type=click.Choice(["turtle", "rdfxml"]), default="turtle", show_default=True,
               help="Turtle or RDF/XML.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--output", "-o", type=FilePath(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output).")
 @click.option("--scheme", "scheme_uri", default=None, metavar="URI",
               help="Export only this concept scheme (default: every scheme).")
@@ -122,7 +123,7 @@ def export(ctx: Context, fmt: str, output: Path | None, scheme_uri: str | None):
 
 
 @thesaurus.command()
-@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
+@click.argument("file", required=False, type=FilePath(exists=True, dir_okay=False, readable=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of one line per finding.")
 @pass_context
 def check(ctx: Context, file: Path | None, as_json: bool):

@@ -86,6 +86,12 @@ class ExcludeForm(FlaskForm):
     version = HiddenField()
 
 
+class IncludeForm(FlaskForm):
+    """Takes an excluded candidate back: no field but the version it was read at."""
+
+    version = HiddenField()
+
+
 class CloseForm(FlaskForm):
     confirm = BooleanField(_l("Yes, close it: nothing can be voted or decided afterwards"))
     version = HiddenField()

@@ -116,6 +116,7 @@ class WeedingCandidate(Base):
 
     campaign: Mapped[WeedingCampaign] = relationship(back_populates="candidates")
     item: Mapped[Item] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     votes: Mapped[list[WeedingVote]] = relationship(back_populates="candidate", cascade="all, delete-orphan",
                                                     order_by="WeedingVote.id")
     events: Mapped[list[WeedingEvent]] = relationship(cascade="all, delete-orphan",

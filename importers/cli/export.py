@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from core.cli import Context, pass_context, require_schema
+from core.click_messages import FilePath
 from importers.export import write_records
 from importers.export.query import parse_query, stream_records
 
@@ -18,7 +19,7 @@ QUERY_HELP = ("Filter: words matched in title, ISBN/ISSN or call number, and tok
 @click.option("--format", "fmt", type=click.Choice(["marcxml", "iso2709"]), default="marcxml",
               show_default=True, help="MARCXML (a <collection>) or ISO 2709 (binary MARC).")
 @click.option("--query", "-q", default=None, help=QUERY_HELP)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--output", "-o", type=FilePath(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output).")
 @pass_context
 def export(ctx: Context, fmt: str, query: str | None, output: Path | None):

@@ -10,6 +10,7 @@ from accounts.permissions import EDIT_CATALOGUE
 from accounts.services.accounts import AccountService
 from core import errors
 from core.cli import Context, fail, pass_context, require_schema
+from core.i18n import N_
 from importers.services.held import STATES, HeldService
 
 
@@ -36,10 +37,7 @@ def list_held(ctx: Context, run_id: int, state: str | None, as_json: bool):
         if as_json:
             click.echo(json.dumps(row, ensure_ascii=False))
             continue
-        decided = f" by {row['decided_by'] or 'system'} at {row['decided_at']}" if row["decided_at"] else ""
-        click.echo(f"#{row['id']} position {row['position']}, work {row['record_id']} (by {row['rule']}): "
-                   f"{_change('title', row['title'])}{_change('author', row['author'])}— "
-                   f"{row['state']}{decided}")
+        click.echo(_line(ctx, row))
     if not as_json:
         click.echo(ctx.gettext("%(held)s waiting, %(applied)s applied, %(rejected)s rejected.", held=counts["held"],
                                applied=counts["applied"], rejected=counts["rejected"]), err=True)
@@ -113,5 +111,16 @@ def _row(held) -> dict:
             "decided_at": held.decided_at.isoformat() if held.decided_at else None, "reason": held.reason}
 
 
-def _change(name: str, values: list) -> str:
-    return f"{name} “{values[0]}” → “{values[1]}” " if values[0] != values[1] else ""
+def _line(ctx: Context, row: dict) -> str:
+    """One held update in words, in the command line's language (the page's words)."""
+    changes = [ctx.gettext(message, old=row[name][0] or "", new=row[name][1] or "")
+               for name, message in (("title", N_("title “%(old)s” → “%(new)s”")),
+                                     ("author", N_("author “%(old)s” → “%(new)s”"))) if row[name][0] != row[name][1]]
+    state = {"held": ctx.gettext("Waiting"), "applied": ctx.gettext("Applied"),
+             "rejected": ctx.pgettext("update", "Rejected")}[row["state"]]
+    if row["decided_at"]:
+        state = ctx.gettext("%(state)s by %(who)s at %(when)s", state=state,
+                            who=row["decided_by"] or ctx.gettext("system"), when=row["decided_at"])
+    return ctx.gettext("#%(id)s, position %(position)s, work %(work)s (found by %(rule)s): %(changes)s — %(state)s",
+                       id=row["id"], position=row["position"], work=row["record_id"], rule=row["rule"],
+                       changes=", ".join(changes), state=state)

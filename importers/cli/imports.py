@@ -9,6 +9,7 @@ import click
 
 from core import outbox
 from core.cli import Context, pass_context, require_schema
+from core.click_messages import FilePath
 from core.prepared import Prepared
 from importers.marc.matching import WorkSet, parse_rules
 from importers.marc.runner import import_file
@@ -23,7 +24,7 @@ def _source_name(ctx, param, value: str) -> str:
 
 @click.command("import")
 @click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
+                type=FilePath(exists=True, dir_okay=False, readable=True, path_type=Path))
 @click.option("--format", "flavour", type=click.Choice(["auto", "marc21", "unimarc"]), default="auto",
               show_default=True, help="MARC flavour; auto tells MARC21 from UNIMARC record by record.")
 @click.option("--encoding", type=click.Choice(["auto", "utf-8", "marc-8", "iso-5426"]), default="auto",

@@ -10,8 +10,11 @@ add to the work (a summary, subjects, copies) go through as before.
 """
 from __future__ import annotations
 
+import json
 import re
 from types import SimpleNamespace
+
+from sqlalchemy import select
 
 from catalogue.matchkey import surname, title_words
 from catalogue.services.snapshots import plain, plain_fields
@@ -56,6 +59,20 @@ def same_person(a: str | None, b: str | None) -> bool:
 def main_author(fields: dict) -> str | None:
     contributors = fields.get("contributors") or []
     return contributors[0]["name"] if contributors else None
+
+
+def known(session, record, p) -> bool:
+    """Whether this very update of ``record`` is already waiting for review,
+    or was rejected and the work has not changed since. Then importing the
+    same file again holds nothing more: the review queue is not filled with
+    copies, and what a person rejected is not put back to them."""
+    data = json.loads(json.dumps(snapshot(p)))  # as stored: JSON
+    for state, version, stored, raw_marc in session.execute(
+            select(ImportHeld.state, ImportHeld.record_version, ImportHeld.data, ImportHeld.raw_marc)
+            .where(ImportHeld.record_id == record.id, ImportHeld.state.in_(("held", "rejected")))):
+        if stored == data and raw_marc == p.raw_marc and (state == "held" or version == record.version):
+            return True
+    return False
 
 
 def hold(session, run, record, p, rule: str, before: dict, after: dict) -> ImportHeld:

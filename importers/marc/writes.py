@@ -146,6 +146,8 @@ def merge_record(service, run, record: Record, p, barcodes: dict, *, apply: bool
     if not apply:
         return "different"
     if held.must_hold(run.source, record, rule, before, after):
+        if held.known(service.session, record, p):  # the same file again: already waiting, or rejected
+            return "unchanged"
         held.hold(service.session, run, record, p, rule, before, after)
         return "held"
 

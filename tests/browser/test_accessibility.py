@@ -102,7 +102,8 @@ PAGES = [
     Page("acquisitions.suppliers", "/staff/acquisitions/suppliers", "admin"),
     Page("acquisitions.unmet_demand", "/staff/acquisitions/unmet", "bibliothecaire"),
     Page("weeding.campaigns", "/staff/weeding", "bibliothecaire"),
-    Page("weeding.campaign", "/staff/weeding/campaigns/{campaign}", "bibliothecaire"),
+    Page("weeding.campaign", "/staff/weeding/campaigns/{campaign}", "bibliothecaire"),  # a decided row
+    Page("weeding.campaign", "/staff/weeding/campaigns/{campaign}?state=excluded", "bibliothecaire"),
     Page("weeding.review_queue", "/staff/weeding/review", "conseiller-parcours"),
     Page("weeding.review", "/staff/weeding/campaigns/{campaign}/review", "conseiller-parcours"),
     Page("weeding.rules", "/staff/weeding/rules", "bibliothecaire"),

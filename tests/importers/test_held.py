@@ -223,6 +223,29 @@ def test_rejecting_needs_a_reason_and_leaves_the_work_alone(db):
         assert event.changes["reason"] == [None, "Fichier corrompu"]
 
 
+def test_the_same_file_again_holds_nothing_more(db):
+    """Importing a delivery twice fills the review queue once; what a person
+    rejected is not put back to them while the work stays as it was."""
+    run(db, book("A1", "Créer son entreprise", isbn=ISBN), source="library-a")
+    first = held_one(db)
+    delivery = book("B1", "Manuel de chimie", isbn=ISBN)
+    outcomes, again = run(db, delivery, source="library-b")
+    assert outcomes == ["unchanged"] and (again.read, again.unchanged, again.held) == (1, 1, 0)
+    assert held_rows(db, again.id) == []
+    # another update of the same work is a new question: held
+    outcomes, other = run(db, book("B1", "Manuel de chimie générale", isbn=ISBN), source="library-b")
+    assert outcomes == ["held"] and len(held_rows(db, other.id)) == 1
+    librarian = user(db)
+    with db.transaction() as session:
+        HeldService(session, librarian).reject(first.run_id, first.id, reason="Pas le même livre")
+    assert run(db, delivery, source="library-b")[0] == ["unchanged"]  # rejected, the work as it was
+    with db.transaction() as session:  # the work changes: the rejected update is a question again
+        RecordService(session, librarian).update(first.record_id, record_data(title="Créer une entreprise"),
+                                                 expected_version=1)
+    outcomes, after_change = run(db, delivery, source="library-b")
+    assert outcomes == ["held"] and held_rows(db, after_change.id)[0].record_version == 2
+
+
 def test_deciding_all_skips_what_changed_since(db):
     run(db, book("A1", "Un", isbn=ISBN), book("A2", "Deux", isbn="9780306406157"),
         book("A3", "Trois", isbn="9781861972712"), source="library-a")
@@ -363,9 +386,17 @@ def test_the_command_line_reports_lists_and_decides(db, database_url, tmp_path):
     [row] = [json.loads(line) for line in cli("imports", "held", "2", "--json").stdout.splitlines()]
     assert (row["rule"], row["title"], row["state"]) == ("isbn", ["Créer son entreprise", "Manuel de chimie"],
                                                           "held")
+    assert cli("imports", "held", "2").stdout == (
+        f"#{row['id']}, position 1, work {row['record_id']} (found by isbn): "
+        "title “Créer son entreprise” → “Manuel de chimie” — Waiting\n")
     user(db)
     assert "#%s rejected." % row["id"] in cli("imports", "reject", "2", row["id"], "--reason", "Corrompu",
                                               "--by", "bib").stdout
+    env["CATALOGUE_DEFAULT_LOCALE"] = "fr"  # the same list, in the command line's other language
+    [decided] = [json.loads(line) for line in cli("imports", "held", "2", "--json").stdout.splitlines()]
+    assert cli("imports", "held", "2").stdout == (
+        f"n° {row['id']}, position 1, document {row['record_id']} (trouvé par isbn) : "
+        f"titre « Créer son entreprise » → « Manuel de chimie » — Refusée par bib le {decided['decided_at']}\n")
     assert held_rows(db, 2)[0].decided_by_id is not None
     assert only(db, source_id="A1").title == "Créer son entreprise"
 

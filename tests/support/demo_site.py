@@ -1,7 +1,8 @@
 """The demo as the staff meet it after a few weeks, served by ``catalogue
 serve``: the demo collection with its staff accounts, plus what the demo
-alone leaves empty: a weeding campaign open for a pole, an import run with
-an update held for review, rejects and incoming headings, and a report run.
+alone leaves empty: a weeding campaign open for a pole (one candidate
+decided, one excluded), an import run with an update held for review,
+rejects and incoming headings, and a report run.
 
 Used by the accessibility audit of every page (tests/browser) and by the
 README's screenshots (docs/screenshots.py).
@@ -31,9 +32,10 @@ from search.models import Goal, Portal
 from tests.support import live
 from tests.support.marc import cf, df, record
 from thesaurus.models import Concept, ConceptCollection, ConceptRelation
-from weeding.models import WeedingRule
+from weeding.models import WeedingCandidate, WeedingRule
 from weeding.reports import REPORTS
 from weeding.services.campaigns import CampaignService
+from weeding.services.decisions import DecisionService
 
 PASSWORD = DEMO_PASSWORD
 CAMPAIGN_POLE = "pathway"  # the demo's conseiller-parcours and conseillere-parcours vote on it
@@ -62,6 +64,16 @@ def _delivery(folder: Path, isbn: str) -> Path:
     return path
 
 
+def _weeks_of_weeding(session, librarian: User, campaign) -> None:
+    """A candidate kept, with the librarian's comment, and another excluded:
+    the rows that show who decided and the button that takes one back."""
+    kept, excluded = session.scalars(select(WeedingCandidate.item_id).where(
+        WeedingCandidate.campaign_id == campaign.id).order_by(WeedingCandidate.id).limit(2)).all()
+    DecisionService(session, librarian).decide(campaign.id, kept, "keep",
+                                               comment="Toujours demandé par les conseillers")
+    CampaignService(session, librarian).exclude(campaign.id, excluded, reason="Fonds historique du centre")
+
+
 def prepare(database_url: str, folder: Path) -> dict[str, list]:
     """Fill a migrated, empty database; the ids the pages need."""
     database = Database(database_url)
@@ -71,6 +83,7 @@ def prepare(database_url: str, folder: Path) -> dict[str, list]:
             librarian = session.scalar(select(User).where(User.username == "bibliothecaire"))
             campaign = CampaignService(session, librarian).open(
                 {"name": "Parcours : guides anciens", "scope": {"pole": CAMPAIGN_POLE}})
+            _weeks_of_weeding(session, librarian, campaign)
             isbn = session.scalar(select(Record.isbn).where(Record.isbn.is_not(None), Record.source.is_(None))
                                   .order_by(Record.id))
         run = import_file(database, _delivery(folder, isbn), source="main-library", rejects_dir=folder / "rejects",

@@ -148,10 +148,13 @@ class CampaignService(Service):
         self._event(candidate, "excluded", {}, reason)
         return candidate
 
-    def include(self, campaign_id: int, item_id) -> WeedingCandidate:
+    def include(self, campaign_id: int, item_id, *, expected_version: int | None = None) -> WeedingCandidate:
+        """An excluded candidate taken back; one already back is left as it is,
+        whatever ``expected_version`` (nothing would be overwritten)."""
         campaign = self.open_campaign(campaign_id)
         candidate = self.candidate(campaign, item_id, excluded_ok=True)
         if candidate.excluded_at is not None:
+            self._check_version(candidate, expected_version)
             candidate.excluded_at = candidate.exclusion_reason = None
             self._flush(candidate)
             self._event(candidate, "included", {}, None)

@@ -20,7 +20,7 @@ from core.web.auth import can
 from core.web.helpers import page_args, pagination
 from core.web.transaction import db_session
 from thesaurus.models import Concept
-from weeding.forms import AddForm, BulkForm, CloseForm, DecisionForm, ExcludeForm
+from weeding.forms import AddForm, BulkForm, CloseForm, DecisionForm, ExcludeForm, IncludeForm
 from weeding.models import WeedingCandidate, WeedingRule, WeedingVote
 from weeding.present import campaign_json, candidate_json
 from weeding.services import report
@@ -61,7 +61,7 @@ def render_campaign(campaign, *, status: int = 200, alert: str | None = None, fa
     for candidate in found:
         data = candidate_json(candidate, gettext, locale)
         row = {"data": data, "names": {v.user.username: v.user.display_name for v in candidate.votes if v.user},
-               "decide": None, "exclude": None}
+               "decide": None, "exclude": None, "include": None, "decided": _decided(candidate)}
         pending = data["decision"] is None and not data["excluded"]
         if may_decide and pending:
             row["decide"] = _row_form(failed, candidate.item_id, "decide", lambda: DecisionForm(
@@ -70,6 +70,9 @@ def render_campaign(campaign, *, status: int = 200, alert: str | None = None, fa
         if may_edit and pending:
             row["exclude"] = _row_form(failed, candidate.item_id, "exclude", lambda: ExcludeForm(
                 formdata=None, prefix=f"x{candidate.item_id}", data={"version": str(candidate.version)}))
+        if may_edit and data["excluded"]:
+            row["include"] = IncludeForm(formdata=None, prefix=f"i{candidate.item_id}",
+                                         data={"version": str(candidate.version)})
         rows.append(row)
     summary = campaign_json(session, campaign, detail=False)
     closed = campaign.status is CampaignStatus.CLOSED
@@ -98,6 +101,14 @@ def _row_form(failed, item_id: int, kind: str, make):
     if failed and failed[0] == item_id and failed[1] == kind:
         return failed[2]
     return make()
+
+
+def _decided(candidate: WeedingCandidate) -> dict | None:
+    """Who decided, when, and the comment they gave, as the decision stored them."""
+    if candidate.decision is None:
+        return None
+    return {"by": candidate.decided_by.display_name if candidate.decided_by else None,
+            "at": candidate.decided_at, "comment": candidate.decision_comment}
 
 
 def _most_voted(votes: list[dict]) -> str:

@@ -1,9 +1,10 @@
 """The forms posted from a campaign's page: a librarian's decision on one
 candidate or on every pending one (never over a keep vote), and the staff
-adding a copy by barcode or excluding a candidate with a reason. Each one
-goes back to the page where it was posted, at the same filter and page;
-errors show on the page again, on the form's fields (422), or on top when
-the candidate changed meanwhile (409: nothing is overwritten)."""
+adding a copy by barcode, excluding a candidate with a reason or taking it
+back. Each one goes back to the page where it was posted, at the same
+filter and page; errors show on the page again, on the form's fields (422),
+or on top when the candidate changed meanwhile (409: nothing is
+overwritten)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
@@ -16,7 +17,7 @@ from core.web.auth import require
 from core.web.errors import translate
 from core.web.helpers import services, show_errors
 from core.web.transaction import db_session
-from weeding.forms import AddForm, BulkForm, DecisionForm, ExcludeForm
+from weeding.forms import AddForm, BulkForm, DecisionForm, ExcludeForm, IncludeForm
 from weeding.services.campaigns import CampaignService
 from weeding.services.decisions import DecisionService
 from weeding.views import bp
@@ -148,3 +149,29 @@ def exclude_candidate(campaign_id, item_id):
         return refused(campaign_id, error)
     flash(gettext("%(barcode)s is excluded from the campaign.", barcode=candidate.item.barcode), "success")
     return back(campaign_id)
+
+
+@bp.route("/staff/weeding/campaigns/<int:campaign_id>/candidates/<int:item_id>/inclusion", methods=["POST"])
+@require(EDIT_CATALOGUE)
+def include_candidate(campaign_id, item_id):
+    form = IncludeForm(prefix=f"i{item_id}")
+    if not form.validate_on_submit():
+        abort(400)
+    campaigns = services(CampaignService)
+    try:
+        was_excluded = campaigns.candidate(campaigns.open_campaign(campaign_id), item_id,
+                                           excluded_ok=True).excluded_at is not None
+        candidate = campaigns.include(campaign_id, item_id, expected_version=version_of(form))
+    except ValidationFailed as error:  # no such candidate: no field of the form to show it on
+        db_session().rollback()
+        return render_campaign(CampaignService(db_session()).get(campaign_id),
+                               alert=" ".join(show_errors(form, error)) or None, status=422)
+    except CatalogueError as error:
+        return refused(campaign_id, error)
+    if was_excluded:
+        flash(gettext("%(barcode)s is a candidate of the campaign again.", barcode=candidate.item.barcode),
+              "success")
+    else:
+        flash(gettext("%(barcode)s was already a candidate of the campaign: nothing changed.",
+                      barcode=candidate.item.barcode), "info")
+    return back(campaign_id)  # as after an exclusion: the row has left the list it was posted from
