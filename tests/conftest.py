@@ -23,10 +23,10 @@ os.environ.setdefault("CATALOGUE_LOG_LEVEL", "WARNING")
 # Real argon2id, with argon2-cffi's profile for test suites: the suite hashes and checks
 # thousands of passwords (in this process and in the servers it starts, which inherit it).
 os.environ.setdefault("CATALOGUE_PASSWORD_HASH_PROFILE", "cheapest")
-# Bytecode, cached outside the checkout. Where PYTHONDONTWRITEBYTECODE is set (as on these
-# machines), every process the suite starts (xdist workers, servers, commands) compiled the
-# project's sources again: about 0.2 s of CPU each, hundreds of times (bench/README.md).
-bytecode.cache_outside_the_tree()
+# Bytecode, cached. Where PYTHONDONTWRITEBYTECODE is set (as on these machines), every
+# process the suite starts (xdist workers, servers, commands) compiled the project's
+# sources again: about 0.2 s of CPU each, hundreds of times (bench/README.md).
+bytecode.cache_bytecode()
 
 from cite import (
     create_app,  # noqa: E402

@@ -51,21 +51,33 @@ def refused(campaign_id: int, error: CatalogueError):
                            alert=translate(error.message, error.params), status=status)
 
 
+def posted(form):
+    """The form as posted from the page, or 400: without its CSRF token (or
+    with a field no page sends) it did not come from there."""
+    if not form.validate_on_submit():
+        abort(400)
+    return form
+
+
+def invalid(campaign_id: int, form, error: ValidationFailed, **shown):
+    """The page again, the change undone, the errors on the form's fields or,
+    for those no field holds, on top: 422. ``shown``: where the form shows."""
+    db_session().rollback()
+    unplaced = show_errors(form, error)
+    return render_campaign(CampaignService(db_session()).get(campaign_id), alert=" ".join(unplaced) or None,
+                           status=422, **shown)
+
+
 @bp.route("/staff/weeding/campaigns/<int:campaign_id>/candidates/<int:item_id>/decision", methods=["POST"])
 @require(REVIEW_WEEDING)
 def decide(campaign_id, item_id):
-    form = DecisionForm(prefix=f"d{item_id}")
-    if not form.validate_on_submit():
-        abort(400)
+    form = posted(DecisionForm(prefix=f"d{item_id}"))
     try:
         candidate, changed = services(DecisionService).decide(
             campaign_id, item_id, form.decision.data, disposal=form.disposal.data or None,
             comment=form.comment.data, expected_version=version_of(form))
     except ValidationFailed as error:
-        db_session().rollback()
-        unplaced = show_errors(form, error)
-        return render_campaign(CampaignService(db_session()).get(campaign_id), failed=(item_id, "decide", form),
-                               alert=" ".join(unplaced) or None, status=422)
+        return invalid(campaign_id, form, error, failed=(item_id, "decide", form))
     except CatalogueError as error:
         return refused(campaign_id, error)
     if changed:
@@ -80,17 +92,12 @@ def decide(campaign_id, item_id):
 @bp.route("/staff/weeding/campaigns/<int:campaign_id>/decisions", methods=["POST"])
 @require(REVIEW_WEEDING)
 def decide_in_bulk(campaign_id):
-    form = BulkForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = posted(BulkForm())
     try:
         result = services(DecisionService).bulk(campaign_id, form.decision.data,
                                                 disposal=form.disposal.data or None, comment=form.comment.data)
     except ValidationFailed as error:
-        db_session().rollback()
-        unplaced = show_errors(form, error)
-        return render_campaign(CampaignService(db_session()).get(campaign_id), bulk_form=form,
-                               alert=" ".join(unplaced) or None, status=422)
+        return invalid(campaign_id, form, error, bulk_form=form)
     except CatalogueError as error:
         return refused(campaign_id, error)
     flash(ngettext("%(num)s candidate decided.", "%(num)s candidates decided.", len(result.decided)), "success")
@@ -111,9 +118,7 @@ def decide_in_bulk(campaign_id):
 @require(EDIT_CATALOGUE)
 def add_candidate(campaign_id):
     campaigns = services(CampaignService)
-    form = AddForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = posted(AddForm())
     barcode = (form.barcode.data or "").strip()
     item = ItemService(db_session()).by_barcode(barcode) if barcode else None
     if item is None:
@@ -134,17 +139,12 @@ def add_candidate(campaign_id):
 @bp.route("/staff/weeding/campaigns/<int:campaign_id>/candidates/<int:item_id>/exclusion", methods=["POST"])
 @require(EDIT_CATALOGUE)
 def exclude_candidate(campaign_id, item_id):
-    form = ExcludeForm(prefix=f"x{item_id}")
-    if not form.validate_on_submit():
-        abort(400)
+    form = posted(ExcludeForm(prefix=f"x{item_id}"))
     try:
         candidate = services(CampaignService).exclude(campaign_id, item_id, reason=form.reason.data,
                                                       expected_version=version_of(form))
     except ValidationFailed as error:
-        db_session().rollback()
-        unplaced = show_errors(form, error)
-        return render_campaign(CampaignService(db_session()).get(campaign_id), failed=(item_id, "exclude", form),
-                               alert=" ".join(unplaced) or None, status=422)
+        return invalid(campaign_id, form, error, failed=(item_id, "exclude", form))
     except CatalogueError as error:
         return refused(campaign_id, error)
     flash(gettext("%(barcode)s is excluded from the campaign.", barcode=candidate.item.barcode), "success")
@@ -154,18 +154,14 @@ def exclude_candidate(campaign_id, item_id):
 @bp.route("/staff/weeding/campaigns/<int:campaign_id>/candidates/<int:item_id>/inclusion", methods=["POST"])
 @require(EDIT_CATALOGUE)
 def include_candidate(campaign_id, item_id):
-    form = IncludeForm(prefix=f"i{item_id}")
-    if not form.validate_on_submit():
-        abort(400)
+    form = posted(IncludeForm(prefix=f"i{item_id}"))
     campaigns = services(CampaignService)
     try:
         was_excluded = campaigns.candidate(campaigns.open_campaign(campaign_id), item_id,
                                            excluded_ok=True).excluded_at is not None
         candidate = campaigns.include(campaign_id, item_id, expected_version=version_of(form))
     except ValidationFailed as error:  # no such candidate: no field of the form to show it on
-        db_session().rollback()
-        return render_campaign(CampaignService(db_session()).get(campaign_id),
-                               alert=" ".join(show_errors(form, error)) or None, status=422)
+        return invalid(campaign_id, form, error)
     except CatalogueError as error:
         return refused(campaign_id, error)
     if was_excluded:
