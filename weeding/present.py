@@ -43,5 +43,8 @@ def candidate_json(candidate: WeedingCandidate, translate, locale: str) -> dict:
             "votes": [vote_state(v) for v in candidate.votes],
             "decision": candidate.decision.value if candidate.decision else None,
             "disposal": candidate.disposal.value if candidate.disposal else None,
+            "decided_by": candidate.decided_by.username if candidate.decided_by else None,
+            "decided_at": candidate.decided_at.isoformat() if candidate.decided_at else None,
+            "decision_comment": candidate.decision_comment,
             "proposal_id": candidate.proposal_id, "excluded": candidate.excluded_at is not None,
             "exclusion_reason": candidate.exclusion_reason, "version": candidate.version}

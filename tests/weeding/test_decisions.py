@@ -63,6 +63,12 @@ def test_withdraw_keeps_the_copy_and_takes_the_work_out_of_the_public_catalogue(
     again = decide(client, staff, campaign["id"], copy.id, "withdraw", disposal="donation")
     assert again.status_code == 200 and again.get_json()["changed"] is False
     assert_error(decide(client, staff, campaign["id"], copy.id, "keep"), 409, "already_decided")
+    # the candidate says who decided, when, and why
+    [row] = [c for c in client.get(f"{URL}/{campaign['id']}/candidates", query_string={"state": "decided"},
+                                   headers=staff.headers("doc")).get_json()["items"] if c["item_id"] == copy.id]
+    assert (row["decision"], row["decided_by"], row["decision_comment"]) == ("withdraw", "lise",
+                                                                             "Information périmée")
+    assert row["decided_at"].startswith(str(withdrawn.withdrawn_at.date()))
     with db.session() as session:
         events = session.scalars(select(WeedingEvent).where(WeedingEvent.kind == "decision")).all()
         assert [(e.actor.username, e.details["decision"], e.comment) for e in events] == [
