@@ -39,7 +39,8 @@ from thesaurus.vocab import ConceptStatus
 
 EMPTY = "∅"
 # Fields holding concept ids, shown as the concepts' preferred labels.
-CONCEPT_FIELDS = ("descriptors", "concept_id", "concept_ids", "broader", "related", "replaced_by")
+CONCEPT_FIELDS = ("descriptors", "concept_id", "concept_ids", "broader", "related", "replaced_by",
+                  "concept")  # the last, a portal's filter by subject: ids as text
 BOOLEANS = {True: N_("yes"), False: N_("no")}
 
 
@@ -124,8 +125,9 @@ class ChangeText:
             return f"{value['name']} ({self._code(entity_type, 'role', role)})" if role else str(value["name"])
         if name in ("languages", "language") and isinstance(value, str):
             return language_label(value, self.translate)
-        if name in CONCEPT_FIELDS and isinstance(value, int):
-            return self.concepts.get(value, str(value))
+        concept_id = _concept_id(name, value)
+        if concept_id is not None:
+            return self.concepts.get(concept_id, str(value))
         if isinstance(value, str):
             return self._code(entity_type, name, value)
         return str(value)
@@ -138,14 +140,29 @@ class ChangeText:
 
 def descriptor_ids(changes: Iterable[dict]) -> set[int]:
     """The concept ids named in ``changes`` (field -> [old, new]), under the
-    fields that hold concept ids."""
-    ids = set()
-    for change in changes:
-        for name in CONCEPT_FIELDS:
-            for value in (change or {}).get(name, ()) or ():
-                values = value if isinstance(value, list) else [value]
-                ids.update(i for i in values if isinstance(i, int) and not isinstance(i, bool))
-    return ids
+    fields that hold concept ids, at any depth (a portal's filter holds them
+    under its ``concept`` facet)."""
+    return {concept_id for change in changes for concept_id in _ids_in(None, change or {})}
+
+
+def _ids_in(name: str | None, value) -> Iterable[int]:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _ids_in(key, inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _ids_in(name, inner)
+    elif (concept_id := _concept_id(name, value)) is not None:
+        yield concept_id
+
+
+def _concept_id(name: str | None, value) -> int | None:
+    """The concept id ``value`` holds under field ``name``, if it holds one."""
+    if name not in CONCEPT_FIELDS or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else None
 
 
 def concept_labels(session: Session, ids: Iterable[int], locale: str) -> dict[int, str]:

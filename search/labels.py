@@ -50,7 +50,7 @@ PORTAL_FIELD_LABELS = {
     "boost": N_("Boost: among the results, show first"),
     "kiosk_idle_seconds": N_("Kiosk: back to the portal's home after (seconds without input)"),
     "position": N_("Position in the list of portals"), "published": N_("Published (visitors see it)"),
-    "selection": N_("Selection"),
+    "selection": N_("Selection"), "concept": N_("Subjects"),
 }
 # A goal's fields as the audit trail names them (the goal form's labels).
 GOAL_FIELD_LABELS = {

@@ -94,6 +94,15 @@ def test_concept_ids_are_gathered_from_every_change():
     assert descriptor_ids(changes) == {1, 2, 3, 4, 5}
 
 
+def test_a_portals_filter_by_subject_names_its_concepts(app):  # the app: search describes the portal
+    """A portal keeps the concepts of its filter as ids in text, under its ``concept`` facet."""
+    changes = [{"base_filter": [{"pole": ["job_search"]}, {"pole": ["job_search"], "concept": ["57", "58"]}],
+                "year": ["2020", "2021"]}]
+    assert descriptor_ids(changes) == {57, 58}
+    assert TEXT.change("base_filter", changes[0]["base_filter"], "portal") == \
+        "Advice pole : Find a job → Advice pole : Find a job ; Subjects : Entretien d'embauche, 58"
+
+
 def test_concept_labels_in_the_pages_language(db):
     both = make_concept(db, "Entretien d'embauche", en="Job interview")
     french_only = make_concept(db, "Bilan de compétences")
