@@ -191,6 +191,7 @@ def portal_fields(portal: Portal) -> dict:
     data["pole"] = portal.pole.value if portal.pole else None
     data["base_filter"] = dict(portal.base_filter or {})
     data["boost"] = dict(portal.boost or {})
-    data["selection"] = [f"work {s.record_id}" if s.record_id else s.url
+    # a work by the address of its page: the same in every language, and the form takes it back
+    data["selection"] = [f"/notices/{s.record_id}" if s.record_id else s.url
                          for s in sorted(portal.selections, key=lambda s: (s.position, s.id or 0))]
     return data

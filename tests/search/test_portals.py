@@ -109,6 +109,8 @@ def test_selection_add_move_remove_bump_the_version_and_are_audited(db):
                                                            AuditEvent.action == "update")).all()
         # four additions, one move and one removal; moving the first entry up changed nothing
         assert len(updates) == 6 and all("selection" in e.changes for e in updates)
+        assert updates[-1].changes["selection"][1] == [f"/notices/{first.id}", "https://example.org/guide",
+                                                       f"/notices/{second.id}"]
     with pytest.raises(VersionConflict), db.transaction() as session:
         PortalService(session).remove_selection(portal.id, stored.selections[0].id, expected_version=portal.version)
 
