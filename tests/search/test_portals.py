@@ -106,7 +106,8 @@ def test_selection_add_move_remove_bump_the_version_and_are_audited(db):
             (first.id, None), (None, "https://example.org/guide"), (second.id, None)]
         assert version > portal.version
         updates = session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "portal",
-                                                           AuditEvent.action == "update")).all()
+                                                           AuditEvent.action == "update")
+                                  .order_by(AuditEvent.id)).all()
         # four additions, one move and one removal; moving the first entry up changed nothing
         assert len(updates) == 6 and all("selection" in e.changes for e in updates)
         assert updates[-1].changes["selection"][1] == [f"/notices/{first.id}", "https://example.org/guide",
