@@ -10,11 +10,12 @@ while the list is stale.
 """
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
 import click
+
+from core.click_messages import english_help, variable
 
 TEXTS = Path(__file__).with_name("cli_help_texts.py")
 HEADER = '''"""Written by ``python -m cite.cli_help`` (see there): the help of every
@@ -29,25 +30,16 @@ def help_texts() -> list[str]:
     """Every help text of the command tree, root and packages, in order, once each."""
     from cite.cli import main
 
-    with tempfile.TemporaryDirectory() as instance:
-        before = os.environ.get("CATALOGUE_INSTANCE_DIR")
-        os.environ["CATALOGUE_INSTANCE_DIR"] = instance  # building the app writes its instance folder
-        try:
-            found: list[str] = []
-            _walk(main, click.Context(main, info_name="catalogue"), found)
-        finally:
-            if before is None:
-                os.environ.pop("CATALOGUE_INSTANCE_DIR")
-            else:
-                os.environ["CATALOGUE_INSTANCE_DIR"] = before
+    found: list[str] = []
+    # building the app writes its instance folder: a throwaway one
+    with tempfile.TemporaryDirectory() as instance, variable("CATALOGUE_INSTANCE_DIR", instance):
+        _walk(main, click.Context(main, info_name="catalogue"), found)
     return list(dict.fromkeys(found))
 
 
 def _walk(command: click.Command, ctx: click.Context, found: list[str]) -> None:
     for thing in (command, *command.params):
-        english = thing.__dict__.get("_english_help") or {
-            key: getattr(thing, key, None) for key in ("help", "short_help", "epilog")}
-        found += [text for text in english.values() if text]
+        found += [text for text in english_help(thing).values() if text]
     if isinstance(command, click.Group):
         for name in command.list_commands(ctx):
             subcommand = command.get_command(ctx, name)
@@ -59,5 +51,6 @@ def source(texts: list[str]) -> str:
 
 
 if __name__ == "__main__":
-    TEXTS.write_text(source(help_texts()))
-    print(f"{TEXTS}: {len(help_texts())} help texts")
+    texts = help_texts()
+    TEXTS.write_text(source(texts))
+    print(f"{TEXTS}: {len(texts)} help texts")

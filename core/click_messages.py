@@ -27,29 +27,41 @@ def ngettext(singular: str, plural: str, n: int = 2) -> tuple[str, str]:
 
 
 @contextlib.contextmanager
-def speaking(locale: str) -> Iterator[None]:
-    """click speaks ``locale`` until the block ends (a command, in tests
-    several in one process: the variable is put back as it was)."""
-    gettext.bindtextdomain("messages", str(TRANSLATIONS))
-    before = os.environ.get("LANGUAGE")
-    os.environ["LANGUAGE"] = locale
+def variable(name: str, value: str) -> Iterator[None]:
+    """The environment variable ``name`` is ``value`` until the block ends,
+    then as it was (tests run several commands in one process)."""
+    before = os.environ.get(name)
+    os.environ[name] = value
     try:
         yield
     finally:
         if before is None:
-            os.environ.pop("LANGUAGE", None)
+            os.environ.pop(name, None)
         else:
-            os.environ["LANGUAGE"] = before
+            os.environ[name] = before
+
+
+@contextlib.contextmanager
+def speaking(locale: str) -> Iterator[None]:
+    """click speaks ``locale`` until the block ends."""
+    gettext.bindtextdomain("messages", str(TRANSLATIONS))
+    with variable("LANGUAGE", locale):
+        yield
+
+
+def english_help(thing: click.Command | click.Parameter) -> dict[str, str | None]:
+    """A command's or an option's help as written, kept aside on it the first
+    time: ``in_language`` replaces the texts themselves."""
+    return thing.__dict__.setdefault(
+        "_english_help", {key: getattr(thing, key, None) for key in ("help", "short_help", "epilog")})
 
 
 def in_language(command: click.Command) -> click.Command:
     """``command``'s help, its options' and its subcommands', in the language
-    of the moment (``speaking``). Their English is kept aside on each object:
-    the next command (the next test, in one process) starts from it."""
+    of the moment (``speaking``), from their English (``english_help``): the
+    next command (the next test, in one process) starts from it."""
     for thing in (command, *command.params):
-        english = thing.__dict__.setdefault(
-            "_english_help", {key: getattr(thing, key, None) for key in ("help", "short_help", "epilog")})
-        for key, text in english.items():
+        for key, text in english_help(thing).items():
             if text:
                 setattr(thing, key, gettext.gettext(text))
     cached = getattr(command, "_help_option", None)  # made by click in the language of its first use
